@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "frpdesk.accounts"
+    verbose_name = "Users and roles"

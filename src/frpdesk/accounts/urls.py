@@ -1,0 +1,14 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from frpdesk.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("me/", views.account, name="account"),
+    path("me/token/", views.regenerate_token, name="regenerate-token"),
+    path("users/", views.UserListPage.as_view(), name="user-list"),
+]

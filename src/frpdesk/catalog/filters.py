@@ -1,0 +1,131 @@
+"""One FilterSet per catalog model, shared by the pages, the API and exports."""
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from frpdesk.catalog.models import (
+    DeliveryPhase,
+    DeliveryStatus,
+    EligiblePlan,
+    MilestoneTemplate,
+    OutOfScopeItem,
+    ScopeQuestion,
+    ServicePlan,
+    Sku,
+    Threshold,
+    VasItem,
+    Workload,
+)
+
+
+def text_search(*fields: str) -> django_filters.CharFilter:
+    def search(queryset: QuerySet, name: str, value: str) -> QuerySet:  # type: ignore[type-arg]
+        condition = Q()
+        for field in fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+    return django_filters.CharFilter(method=search, label="Search")
+
+
+class WorkloadFilter(django_filters.FilterSet):
+    search = text_search("code", "name", "qualifying_service_plans")
+    has_usage_report = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Workload
+        fields = ["search", "has_usage_report"]
+
+
+class OutOfScopeItemFilter(django_filters.FilterSet):
+    search = text_search("description")
+    workload = django_filters.ModelChoiceFilter(queryset=Workload.objects.all(), to_field_name="code")
+
+    class Meta:
+        model = OutOfScopeItem
+        fields = ["search", "workload"]
+
+
+class EligiblePlanFilter(django_filters.FilterSet):
+    search = text_search("string_id", "note")
+
+    class Meta:
+        model = EligiblePlan
+        fields = ["search"]
+
+
+class ThresholdFilter(django_filters.FilterSet):
+    search = text_search("code", "name", "description")
+
+    class Meta:
+        model = Threshold
+        fields = ["search"]
+
+
+class ScopeQuestionFilter(django_filters.FilterSet):
+    search = text_search("text", "vas_if_no")
+
+    class Meta:
+        model = ScopeQuestion
+        fields = ["search"]
+
+
+class VasItemFilter(django_filters.FilterSet):
+    search = text_search("code", "name", "description")
+    active = django_filters.BooleanFilter()
+
+    class Meta:
+        model = VasItem
+        fields = ["search", "active"]
+
+
+class DeliveryStatusFilter(django_filters.FilterSet):
+    level1 = django_filters.ChoiceFilter(
+        label="L1",
+        choices=lambda: [(value, value) for value in DeliveryStatus.objects.values_list("level1", flat=True).distinct().order_by("level1")],
+    )
+
+    class Meta:
+        model = DeliveryStatus
+        fields = ["level1"]
+
+
+class DeliveryPhaseFilter(django_filters.FilterSet):
+    search = text_search("code", "name")
+
+    class Meta:
+        model = DeliveryPhase
+        fields = ["search"]
+
+
+class MilestoneTemplateFilter(django_filters.FilterSet):
+    search = text_search("code", "name", "description")
+    phase = django_filters.ModelChoiceFilter(queryset=DeliveryPhase.objects.all(), to_field_name="code")
+
+    class Meta:
+        model = MilestoneTemplate
+        fields = ["search", "phase"]
+
+
+class SkuFilter(django_filters.FilterSet):
+    search = text_search("string_id", "product_name", "guid")
+    service_plan = django_filters.CharFilter(
+        field_name="service_plans__name", lookup_expr="iexact", label="Contains service plan", distinct=True
+    )
+    eligible = django_filters.BooleanFilter(method="filter_eligible", label="Eligible plan")
+
+    class Meta:
+        model = Sku
+        fields = ["search", "service_plan", "eligible"]
+
+    def filter_eligible(self, queryset: QuerySet[Sku], name: str, value: bool) -> QuerySet[Sku]:
+        eligible = EligiblePlan.objects.values("string_id")
+        return queryset.filter(string_id__in=eligible) if value else queryset.exclude(string_id__in=eligible)
+
+
+class ServicePlanFilter(django_filters.FilterSet):
+    search = text_search("name", "friendly_name")
+
+    class Meta:
+        model = ServicePlan
+        fields = ["search"]

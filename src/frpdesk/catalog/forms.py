@@ -1,0 +1,68 @@
+from django import forms
+
+from frpdesk.catalog.models import (
+    DeliveryPhase,
+    DeliveryStatus,
+    EligiblePlan,
+    MilestoneTemplate,
+    OutOfScopeItem,
+    ScopeQuestion,
+    Threshold,
+    VasItem,
+    Workload,
+)
+
+
+class WorkloadForm(forms.ModelForm[Workload]):
+    class Meta:
+        model = Workload
+        fields = ["name", "qualifying_service_plans", "has_usage_report", "data_migration_applies", "sort_order"]
+
+
+class OutOfScopeItemForm(forms.ModelForm[OutOfScopeItem]):
+    class Meta:
+        model = OutOfScopeItem
+        fields = ["workload", "description", "sort_order"]
+
+
+class EligiblePlanForm(forms.ModelForm[EligiblePlan]):
+    class Meta:
+        model = EligiblePlan
+        fields = ["string_id", "note"]
+        help_texts = {"string_id": "Exactly as in Microsoft's licensing reference, e.g. SPE_E3."}
+
+
+class ThresholdForm(forms.ModelForm[Threshold]):
+    class Meta:
+        model = Threshold
+        fields = ["name", "value", "unit", "description"]
+
+
+class ScopeQuestionForm(forms.ModelForm[ScopeQuestion]):
+    class Meta:
+        model = ScopeQuestion
+        fields = ["number", "text", "vas_if_no"]
+
+
+class VasItemForm(forms.ModelForm[VasItem]):
+    class Meta:
+        model = VasItem
+        fields = ["code", "name", "description", "active"]
+
+
+class DeliveryStatusForm(forms.ModelForm[DeliveryStatus]):
+    class Meta:
+        model = DeliveryStatus
+        fields = ["level1", "level2", "sort_order"]
+
+
+class DeliveryPhaseForm(forms.ModelForm[DeliveryPhase]):
+    class Meta:
+        model = DeliveryPhase
+        fields = ["code", "name", "sort_order", "optional"]
+
+
+class MilestoneTemplateForm(forms.ModelForm[MilestoneTemplate]):
+    class Meta:
+        model = MilestoneTemplate
+        fields = ["code", "name", "phase", "due_after_days", "description", "sort_order"]

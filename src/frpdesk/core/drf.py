@@ -1,0 +1,70 @@
+"""DRF plug-ins named in settings. Kept free of imports of DRF's views, which load these."""
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django.http import Http404
+from rest_framework import exceptions, pagination
+from rest_framework.permissions import BasePermission
+from rest_framework.serializers import as_serializer_error
+
+from frpdesk.core.access import Action, can
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.response import Response
+    from rest_framework.views import APIView
+
+
+class StandardPagination(pagination.PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def json_exception_handler(exc: Exception, context: dict[str, Any]) -> "Response | None":
+    """DRF's handler, plus Django's ValidationError (raised by services) as a 400 with fields."""
+    from rest_framework.views import exception_handler
+
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) or None)
+    response = exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict) and "detail" not in response.data:
+        response.data = {"detail": "Some fields are not valid.", "errors": response.data}
+    return response
+
+
+_METHOD_ACTIONS: dict[str, Action] = {
+    "GET": "view",
+    "HEAD": "view",
+    "OPTIONS": "view",
+    "POST": "add",
+    "PUT": "change",
+    "PATCH": "change",
+    "DELETE": "delete",
+}
+
+
+class ModelAccessPermission(BasePermission):
+    """DRF's side of the choke point: the HTTP method decides the action on the view's model."""
+
+    message = "Your role does not allow this."
+
+    def has_permission(self, request: "Request", view: "APIView") -> bool:
+        model = _view_model(view)
+        if model is None:
+            return bool(request.user and request.user.is_authenticated)
+        action = getattr(view, "access_actions", {}).get(request.method)
+        return can(request.user, action or _METHOD_ACTIONS.get(request.method or "", "change"), model)
+
+
+def _view_model(view: Any) -> type[models.Model] | None:
+    queryset = getattr(view, "queryset", None)
+    if queryset is not None:
+        return queryset.model
+    return getattr(view, "access_model", None)

@@ -1,0 +1,19 @@
+from django import forms
+
+from frpdesk.catalog.models import Workload
+from frpdesk.directory.models import DirectoryPartner
+
+
+class DirectoryPartnerForm(forms.ModelForm[DirectoryPartner]):
+    endorsed_workloads = forms.ModelMultipleChoiceField(
+        queryset=Workload.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Workloads this partner is endorsed to deliver.",
+    )
+
+    class Meta:
+        model = DirectoryPartner
+        fields = [
+            "name", "partner_id", "contact_name", "contact_email", "contact_phone", "website",
+            "countries", "languages", "endorsed_workloads", "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}

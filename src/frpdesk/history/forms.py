@@ -1,0 +1,1 @@
+"""History is read-only: there is nothing to edit."""

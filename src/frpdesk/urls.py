@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from frpdesk.catalog.api import register as register_catalog_api
+from frpdesk.directory.api import register as register_directory_api
+from frpdesk.history.api import register as register_history_api
+from frpdesk.partner.api import register as register_partner_api
+
+router = DefaultRouter()
+for register in (
+    register_partner_api,
+    register_directory_api,
+    register_catalog_api,
+    register_history_api,
+):
+    register(router)
+
+urlpatterns = [
+    path("", include("frpdesk.core.urls")),
+    path("accounts/", include("frpdesk.accounts.urls")),
+    path("partner/", include("frpdesk.partner.urls")),
+    path("directory/", include("frpdesk.directory.urls")),
+    path("catalog/", include("frpdesk.catalog.urls")),
+    path("history/", include("frpdesk.history.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", include("frpdesk.accounts.api_urls")),
+    path("api/", include("frpdesk.partner.api_urls")),
+    path("api/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+handler403 = "frpdesk.core.views.permission_denied"
+handler404 = "frpdesk.core.views.page_not_found"
+handler500 = "frpdesk.core.views.server_error"
