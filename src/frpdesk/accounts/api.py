@@ -5,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from frpdesk.accounts.models import User
+from frpdesk.core.access import acting_user
 
 
 class MeSerializer(serializers.ModelSerializer[User]):
@@ -20,4 +21,4 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        return Response(MeSerializer(request.user).data)
+        return Response(MeSerializer(acting_user(request)).data)

@@ -17,6 +17,8 @@ class UserFilter(django_filters.FilterSet):
         from django.db.models import Q
 
         return queryset.filter(
-            Q(username__icontains=value) | Q(first_name__icontains=value)
-            | Q(last_name__icontains=value) | Q(email__icontains=value)
+            Q(username__icontains=value)
+            | Q(first_name__icontains=value)
+            | Q(last_name__icontains=value)
+            | Q(email__icontains=value)
         )

@@ -4,8 +4,7 @@ from django.contrib.auth.models import AbstractUser
 class User(AbstractUser):
     """A person of the partner organisation. Roles are Django groups (see ``roles``)."""
 
-    class Meta(AbstractUser.Meta):
-        swappable = "AUTH_USER_MODEL"
+    class Meta:
         ordering = ["last_name", "first_name", "username"]
         permissions = [("view_history", "Can view change history and the audit log")]
 

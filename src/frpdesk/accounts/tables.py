@@ -4,7 +4,9 @@ from frpdesk.accounts.models import User
 
 
 class UserTable(tables.Table):
-    display_name = tables.Column("Name", accessor="display_name", order_by=("last_name", "first_name"))
+    display_name = tables.Column(
+        "Name", accessor="display_name", order_by=("last_name", "first_name")
+    )
     roles = tables.Column("Roles", accessor="role_names", orderable=False)
     last_login = tables.DateTimeColumn(format="Y-m-d H:i")
 

@@ -14,6 +14,7 @@ from frpdesk.accounts.filters import UserFilter
 from frpdesk.accounts.forms import LoginForm
 from frpdesk.accounts.models import User
 from frpdesk.accounts.tables import UserTable
+from frpdesk.core.access import acting_user
 from frpdesk.core.views import ListPage
 
 
@@ -36,15 +37,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    token = Token.objects.filter(user=request.user).first()
+    token = Token.objects.filter(user=acting_user(request)).first()
     return render(request, "accounts/account.html", {"title": "Your account", "token": token})
 
 
 @login_required
 @require_POST
 def regenerate_token(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
-    services.regenerate_api_token(acting_user=request.user)
+    services.regenerate_api_token(acting_user=acting_user(request))
     messages.success(request, "A new API token has been issued; the previous one no longer works.")
     return redirect("accounts:account")
 

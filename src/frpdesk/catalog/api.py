@@ -27,11 +27,22 @@ from frpdesk.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
 
 class WorkloadSerializer(serializers.ModelSerializer[Workload]):
     qualifying_service_plans = serializers.ListField(child=serializers.CharField(max_length=200))
-    out_of_scope = serializers.StringRelatedField(many=True, read_only=True, source="out_of_scope.all")
+    out_of_scope: serializers.Field[Any, Any, Any, Any] = serializers.StringRelatedField(
+        many=True, read_only=True, source="out_of_scope.all"
+    )
 
     class Meta:
         model = Workload
-        fields = ["id", "code", "name", "qualifying_service_plans", "has_usage_report", "data_migration_applies", "sort_order", "out_of_scope"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "qualifying_service_plans",
+            "has_usage_report",
+            "data_migration_applies",
+            "sort_order",
+            "out_of_scope",
+        ]
         read_only_fields = ["code"]
 
 
@@ -58,7 +69,9 @@ class ServicePlanSerializer(serializers.ModelSerializer[ServicePlan]):
 
 
 class SkuSerializer(serializers.ModelSerializer[Sku]):
-    service_plans = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    service_plans: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True
+    )
 
     class Meta:
         model = Sku
@@ -71,27 +84,77 @@ def _serializer(model: type[Any], fields: list[str]) -> type[serializers.ModelSe
 
 
 def _viewset(
-    model: type[Any], serializer: type[Any], filterset: type[Any], *, writable: bool = True, queryset: Any = None
+    model: type[Any],
+    serializer: type[Any],
+    filterset: type[Any],
+    *,
+    writable: bool = True,
+    queryset: Any = None,
 ) -> type[Any]:
     base = ScopedModelViewSet if writable else ScopedReadOnlyViewSet
-    return type(f"{model.__name__}ViewSet", (base,), {
-        "queryset": model.objects.all() if queryset is None else queryset, "serializer_class": serializer, "filterset_class": filterset,
-        "__doc__": f"{str(model._meta.verbose_name_plural).capitalize()} of the program catalog.",
-    })
+    return type(
+        f"{model.__name__}ViewSet",
+        (base,),
+        {
+            "queryset": model.objects.all() if queryset is None else queryset,
+            "serializer_class": serializer,
+            "filterset_class": filterset,
+            "__doc__": f"{str(model._meta.verbose_name_plural).capitalize()} of the program catalog.",
+        },
+    )
 
 
 VIEWSETS: dict[str, type[Any]] = {
-    "catalog/workloads": _viewset(Workload, WorkloadSerializer, filters.WorkloadFilter, queryset=Workload.objects.prefetch_related("out_of_scope")),
-    "catalog/out-of-scope-items": _viewset(OutOfScopeItem, OutOfScopeItemSerializer, filters.OutOfScopeItemFilter),
-    "catalog/eligible-plans": _viewset(EligiblePlan, _serializer(EligiblePlan, ["string_id", "note"]), filters.EligiblePlanFilter),
-    "catalog/thresholds": _viewset(Threshold, _serializer(Threshold, ["code", "name", "value", "unit", "description"]), filters.ThresholdFilter),
-    "catalog/scope-questions": _viewset(ScopeQuestion, _serializer(ScopeQuestion, ["number", "text", "vas_if_no"]), filters.ScopeQuestionFilter),
-    "catalog/vas-items": _viewset(VasItem, _serializer(VasItem, ["code", "name", "description", "active"]), filters.VasItemFilter),
-    "catalog/delivery-statuses": _viewset(DeliveryStatus, _serializer(DeliveryStatus, ["level1", "level2", "sort_order"]), filters.DeliveryStatusFilter),
-    "catalog/delivery-phases": _viewset(DeliveryPhase, _serializer(DeliveryPhase, ["code", "name", "sort_order", "optional"]), filters.DeliveryPhaseFilter),
-    "catalog/milestone-templates": _viewset(MilestoneTemplate, MilestoneTemplateSerializer, filters.MilestoneTemplateFilter),
-    "catalog/skus": _viewset(Sku, SkuSerializer, filters.SkuFilter, writable=False, queryset=Sku.objects.prefetch_related("service_plans")),
-    "catalog/service-plans": _viewset(ServicePlan, ServicePlanSerializer, filters.ServicePlanFilter, writable=False),
+    "catalog/workloads": _viewset(
+        Workload,
+        WorkloadSerializer,
+        filters.WorkloadFilter,
+        queryset=Workload.objects.prefetch_related("out_of_scope"),
+    ),
+    "catalog/out-of-scope-items": _viewset(
+        OutOfScopeItem, OutOfScopeItemSerializer, filters.OutOfScopeItemFilter
+    ),
+    "catalog/eligible-plans": _viewset(
+        EligiblePlan, _serializer(EligiblePlan, ["string_id", "note"]), filters.EligiblePlanFilter
+    ),
+    "catalog/thresholds": _viewset(
+        Threshold,
+        _serializer(Threshold, ["code", "name", "value", "unit", "description"]),
+        filters.ThresholdFilter,
+    ),
+    "catalog/scope-questions": _viewset(
+        ScopeQuestion,
+        _serializer(ScopeQuestion, ["number", "text", "vas_if_no"]),
+        filters.ScopeQuestionFilter,
+    ),
+    "catalog/vas-items": _viewset(
+        VasItem,
+        _serializer(VasItem, ["code", "name", "description", "active"]),
+        filters.VasItemFilter,
+    ),
+    "catalog/delivery-statuses": _viewset(
+        DeliveryStatus,
+        _serializer(DeliveryStatus, ["level1", "level2", "sort_order"]),
+        filters.DeliveryStatusFilter,
+    ),
+    "catalog/delivery-phases": _viewset(
+        DeliveryPhase,
+        _serializer(DeliveryPhase, ["code", "name", "sort_order", "optional"]),
+        filters.DeliveryPhaseFilter,
+    ),
+    "catalog/milestone-templates": _viewset(
+        MilestoneTemplate, MilestoneTemplateSerializer, filters.MilestoneTemplateFilter
+    ),
+    "catalog/skus": _viewset(
+        Sku,
+        SkuSerializer,
+        filters.SkuFilter,
+        writable=False,
+        queryset=Sku.objects.prefetch_related("service_plans"),
+    ),
+    "catalog/service-plans": _viewset(
+        ServicePlan, ServicePlanSerializer, filters.ServicePlanFilter, writable=False
+    ),
 }
 
 

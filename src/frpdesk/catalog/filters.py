@@ -1,5 +1,7 @@
 """One FilterSet per catalog model, shared by the pages, the API and exports."""
 
+from typing import Any
+
 import django_filters
 from django.db.models import Q, QuerySet
 
@@ -19,7 +21,7 @@ from frpdesk.catalog.models import (
 
 
 def text_search(*fields: str) -> django_filters.CharFilter:
-    def search(queryset: QuerySet, name: str, value: str) -> QuerySet:  # type: ignore[type-arg]
+    def search(queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         condition = Q()
         for field in fields:
             condition |= Q(**{f"{field}__icontains": value})
@@ -39,7 +41,9 @@ class WorkloadFilter(django_filters.FilterSet):
 
 class OutOfScopeItemFilter(django_filters.FilterSet):
     search = text_search("description")
-    workload = django_filters.ModelChoiceFilter(queryset=Workload.objects.all(), to_field_name="code")
+    workload = django_filters.ModelChoiceFilter(
+        queryset=Workload.objects.all(), to_field_name="code"
+    )
 
     class Meta:
         model = OutOfScopeItem
@@ -82,7 +86,12 @@ class VasItemFilter(django_filters.FilterSet):
 class DeliveryStatusFilter(django_filters.FilterSet):
     level1 = django_filters.ChoiceFilter(
         label="L1",
-        choices=lambda: [(value, value) for value in DeliveryStatus.objects.values_list("level1", flat=True).distinct().order_by("level1")],
+        choices=lambda: [
+            (value, value)
+            for value in DeliveryStatus.objects.values_list("level1", flat=True)
+            .distinct()
+            .order_by("level1")
+        ],
     )
 
     class Meta:
@@ -100,7 +109,9 @@ class DeliveryPhaseFilter(django_filters.FilterSet):
 
 class MilestoneTemplateFilter(django_filters.FilterSet):
     search = text_search("code", "name", "description")
-    phase = django_filters.ModelChoiceFilter(queryset=DeliveryPhase.objects.all(), to_field_name="code")
+    phase = django_filters.ModelChoiceFilter(
+        queryset=DeliveryPhase.objects.all(), to_field_name="code"
+    )
 
     class Meta:
         model = MilestoneTemplate
@@ -110,7 +121,10 @@ class MilestoneTemplateFilter(django_filters.FilterSet):
 class SkuFilter(django_filters.FilterSet):
     search = text_search("string_id", "product_name", "guid")
     service_plan = django_filters.CharFilter(
-        field_name="service_plans__name", lookup_expr="iexact", label="Contains service plan", distinct=True
+        field_name="service_plans__name",
+        lookup_expr="iexact",
+        label="Contains service plan",
+        distinct=True,
     )
     eligible = django_filters.BooleanFilter(method="filter_eligible", label="Eligible plan")
 
@@ -120,7 +134,11 @@ class SkuFilter(django_filters.FilterSet):
 
     def filter_eligible(self, queryset: QuerySet[Sku], name: str, value: bool) -> QuerySet[Sku]:
         eligible = EligiblePlan.objects.values("string_id")
-        return queryset.filter(string_id__in=eligible) if value else queryset.exclude(string_id__in=eligible)
+        return (
+            queryset.filter(string_id__in=eligible)
+            if value
+            else queryset.exclude(string_id__in=eligible)
+        )
 
 
 class ServicePlanFilter(django_filters.FilterSet):

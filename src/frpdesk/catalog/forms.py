@@ -16,7 +16,13 @@ from frpdesk.catalog.models import (
 class WorkloadForm(forms.ModelForm[Workload]):
     class Meta:
         model = Workload
-        fields = ["name", "qualifying_service_plans", "has_usage_report", "data_migration_applies", "sort_order"]
+        fields = [
+            "name",
+            "qualifying_service_plans",
+            "has_usage_report",
+            "data_migration_applies",
+            "sort_order",
+        ]
 
 
 class OutOfScopeItemForm(forms.ModelForm[OutOfScopeItem]):

@@ -92,9 +92,7 @@ class Threshold(models.Model):
 class ScopeQuestion(models.Model):
     number = models.PositiveSmallIntegerField(unique=True)
     text = models.CharField(max_length=300)
-    vas_if_no = models.CharField(
-        "VAS opportunity if the answer is no", max_length=200, blank=True
-    )
+    vas_if_no = models.CharField("VAS opportunity if the answer is no", max_length=200, blank=True)
 
     class Meta:
         ordering = ["number"]

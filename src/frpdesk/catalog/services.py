@@ -87,9 +87,15 @@ def load_program_catalog(apps: Any = current_apps, path: Path = PROGRAM_CATALOG_
         )
     phases = {}
     for order, item in enumerate(data["delivery_phases"]):
-        phases[item["code"]], _ = apps.get_model("catalog", "DeliveryPhase").objects.update_or_create(
+        phases[item["code"]], _ = apps.get_model(
+            "catalog", "DeliveryPhase"
+        ).objects.update_or_create(
             code=item["code"],
-            defaults={"name": item["name"], "sort_order": order, "optional": item.get("optional", False)},
+            defaults={
+                "name": item["name"],
+                "sort_order": order,
+                "optional": item.get("optional", False),
+            },
         )
     for order, item in enumerate(data["milestone_templates"]):
         apps.get_model("catalog", "MilestoneTemplate").objects.update_or_create(
@@ -122,8 +128,13 @@ class SkuCatalogResult:
     @property
     def changed(self) -> bool:
         return any(
-            (self.skus_created, self.skus_updated, self.service_plans_created,
-             self.links_added, self.links_removed)
+            (
+                self.skus_created,
+                self.skus_updated,
+                self.service_plans_created,
+                self.links_added,
+                self.links_removed,
+            )
         )
 
 
@@ -161,7 +172,9 @@ def parse_sku_catalog(path: Path) -> _ParsedCatalog:
         except UnicodeDecodeError as exc:
             raise ImportFailure(path.name, reader.line_num + 1, None, "is not UTF-8 text") from exc
         except csv.Error as exc:
-            raise ImportFailure(path.name, reader.line_num, None, f"is not valid CSV: {exc}") from exc
+            raise ImportFailure(
+                path.name, reader.line_num, None, f"is not valid CSV: {exc}"
+            ) from exc
     if not parsed.rows:
         raise ImportFailure(path.name, None, None, "has a header but no rows")
     return parsed

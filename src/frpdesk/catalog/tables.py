@@ -1,3 +1,5 @@
+from typing import Any
+
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -28,7 +30,13 @@ class WorkloadTable(tables.Table):
 
     class Meta:
         model = Workload
-        fields = ("code", "name", "qualifying_service_plans", "has_usage_report", "data_migration_applies")
+        fields = (
+            "code",
+            "name",
+            "qualifying_service_plans",
+            "has_usage_report",
+            "data_migration_applies",
+        )
         order_by = ("sort_order",)
 
 
@@ -107,9 +115,9 @@ class SkuTable(tables.Table):
         model = Sku
         fields = ("product_name", "string_id", "guid", "plan_count", "eligible")
 
-    def __init__(self, *args: object, eligible_ids: set[str] | None = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.eligible_ids = eligible_ids if eligible_ids is not None else set(EligiblePlan.objects.values_list("string_id", flat=True))
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.eligible_ids = set(EligiblePlan.objects.values_list("string_id", flat=True))
 
     def render_eligible(self, record: Sku) -> SafeString:
         if record.string_id in self.eligible_ids:

@@ -6,10 +6,12 @@ from typing import Any
 
 from django import forms
 from django.db import models
-from django.urls import URLPattern, path, reverse_lazy
 from django.db.models import Count
+from django.urls import URLPattern, path, reverse_lazy
+from django.views import View
 
-from frpdesk.catalog import filters, forms as catalog_forms, tables
+from frpdesk.catalog import filters, tables
+from frpdesk.catalog import forms as catalog_forms
 from frpdesk.catalog.models import (
     DeliveryPhase,
     DeliveryStatus,
@@ -45,44 +47,128 @@ class CatalogPages:
         return str(self.model._meta.verbose_name_plural).replace(" ", "-").lower()
 
     def urls(self) -> list[URLPattern]:
-        list_url = reverse_lazy(f"catalog:{self.name}-list")
-        list_view = type(f"{self.model.__name__}ListPage", (ListPage,), {
-            "model": self.model, "table_class": self.table, "filterset_class": self.filterset,
-            "description": self.description,
-            "create_url_name": f"catalog:{self.name}-create" if self.form and self.can_create else "",
-        })
-        patterns = [path(f"{self.slug}/", list_view.as_view(), name=f"{self.name}-list")]
+        name, model_name = self.name, self.model.__name__
+        list_url = reverse_lazy(f"catalog:{name}-list")
+        list_page = _page(
+            ListPage,
+            f"{model_name}ListPage",
+            model=self.model,
+            table_class=self.table,
+            filterset_class=self.filterset,
+            description=self.description,
+            create_url_name=f"catalog:{name}-create" if self.form and self.can_create else "",
+        )
+        patterns = [path(f"{self.slug}/", list_page, name=f"{name}-list")]
         if self.form is None:
             return patterns
-        common = {"model": self.model, "form_class": self.form, "success_url": list_url, "cancel_url_name": f"catalog:{self.name}-list"}
-        patterns.append(path(f"{self.slug}/<int:pk>/edit/", type(f"{self.model.__name__}EditPage", (UpdatePage,), common).as_view(), name=f"{self.name}-edit"))
+        form_attrs = {
+            "model": self.model,
+            "form_class": self.form,
+            "success_url": list_url,
+            "cancel_url_name": f"catalog:{name}-list",
+        }
+        patterns.append(
+            path(
+                f"{self.slug}/<int:pk>/edit/",
+                _page(UpdatePage, f"{model_name}EditPage", **form_attrs),
+                name=f"{name}-edit",
+            )
+        )
         if self.can_create:
-            patterns += [
-                path(f"{self.slug}/new/", type(f"{self.model.__name__}CreatePage", (CreatePage,), common).as_view(), name=f"{self.name}-create"),
-                path(f"{self.slug}/<int:pk>/delete/", type(f"{self.model.__name__}DeletePage", (DeletePage,), {"model": self.model, "success_url": list_url}).as_view(), name=f"{self.name}-delete"),
-            ]
+            patterns.append(
+                path(
+                    f"{self.slug}/new/",
+                    _page(CreatePage, f"{model_name}CreatePage", **form_attrs),
+                    name=f"{name}-create",
+                )
+            )
+            patterns.append(
+                path(
+                    f"{self.slug}/<int:pk>/delete/",
+                    _page(
+                        DeletePage,
+                        f"{model_name}DeletePage",
+                        model=self.model,
+                        success_url=list_url,
+                    ),
+                    name=f"{name}-delete",
+                )
+            )
         return patterns
 
 
+def _page(base: type[View], class_name: str, **attributes: Any) -> Any:
+    """The view function of a subclass of ``base`` with the given class attributes."""
+    page: Any = type(class_name, (base,), attributes)
+    return page.as_view()
+
+
 CATALOG_PAGES = (
-    CatalogPages(Workload, tables.WorkloadTable, filters.WorkloadFilter, catalog_forms.WorkloadForm,
-                 "Microsoft 365 services the FastTrack Benefit covers, and the service plans that make a licence carry each.", can_create=False),
-    CatalogPages(OutOfScopeItem, tables.OutOfScopeItemTable, filters.OutOfScopeItemFilter, catalog_forms.OutOfScopeItemForm,
-                 "Work beyond the Benefit per workload: it needs a disclosure and a signed services contract."),
-    CatalogPages(EligiblePlan, tables.EligiblePlanTable, filters.EligiblePlanFilter, catalog_forms.EligiblePlanForm,
-                 "Licence plans whose paid seats count towards the 150-seat eligibility threshold."),
-    CatalogPages(Threshold, tables.ThresholdTable, filters.ThresholdFilter, catalog_forms.ThresholdForm,
-                 "Program numbers: seat thresholds, windows, milestones and deadlines.", can_create=False),
-    CatalogPages(ScopeQuestion, tables.ScopeQuestionTable, filters.ScopeQuestionFilter, catalog_forms.ScopeQuestionForm,
-                 "The three scope questions; each “no” suggests a value-added service."),
-    CatalogPages(VasItem, tables.VasItemTable, filters.VasItemFilter, catalog_forms.VasItemForm,
-                 "Fee-based value-added services, between partner and customer, not covered by any Microsoft agreement."),
-    CatalogPages(DeliveryStatus, tables.DeliveryStatusTable, filters.DeliveryStatusFilter, catalog_forms.DeliveryStatusForm,
-                 "The L1/L2 status taxonomy for every workload in delivery; L3 is free text."),
-    CatalogPages(DeliveryPhase, tables.DeliveryPhaseTable, filters.DeliveryPhaseFilter, catalog_forms.DeliveryPhaseForm,
-                 "Engagement phases: Initiate, Assess, Remediate, Enable, and optional data migration guidance."),
-    CatalogPages(MilestoneTemplate, tables.MilestoneTemplateTable, filters.MilestoneTemplateFilter, catalog_forms.MilestoneTemplateForm,
-                 "Checklist items generated for every engagement workload, with their due offsets."),
+    CatalogPages(
+        Workload,
+        tables.WorkloadTable,
+        filters.WorkloadFilter,
+        catalog_forms.WorkloadForm,
+        "Microsoft 365 services the FastTrack Benefit covers, and the service plans that make a licence carry each.",
+        can_create=False,
+    ),
+    CatalogPages(
+        OutOfScopeItem,
+        tables.OutOfScopeItemTable,
+        filters.OutOfScopeItemFilter,
+        catalog_forms.OutOfScopeItemForm,
+        "Work beyond the Benefit per workload: it needs a disclosure and a signed services contract.",
+    ),
+    CatalogPages(
+        EligiblePlan,
+        tables.EligiblePlanTable,
+        filters.EligiblePlanFilter,
+        catalog_forms.EligiblePlanForm,
+        "Licence plans whose paid seats count towards the 150-seat eligibility threshold.",
+    ),
+    CatalogPages(
+        Threshold,
+        tables.ThresholdTable,
+        filters.ThresholdFilter,
+        catalog_forms.ThresholdForm,
+        "Program numbers: seat thresholds, windows, milestones and deadlines.",
+        can_create=False,
+    ),
+    CatalogPages(
+        ScopeQuestion,
+        tables.ScopeQuestionTable,
+        filters.ScopeQuestionFilter,
+        catalog_forms.ScopeQuestionForm,
+        "The three scope questions; each “no” suggests a value-added service.",
+    ),
+    CatalogPages(
+        VasItem,
+        tables.VasItemTable,
+        filters.VasItemFilter,
+        catalog_forms.VasItemForm,
+        "Fee-based value-added services, between partner and customer, not covered by any Microsoft agreement.",
+    ),
+    CatalogPages(
+        DeliveryStatus,
+        tables.DeliveryStatusTable,
+        filters.DeliveryStatusFilter,
+        catalog_forms.DeliveryStatusForm,
+        "The L1/L2 status taxonomy for every workload in delivery; L3 is free text.",
+    ),
+    CatalogPages(
+        DeliveryPhase,
+        tables.DeliveryPhaseTable,
+        filters.DeliveryPhaseFilter,
+        catalog_forms.DeliveryPhaseForm,
+        "Engagement phases: Initiate, Assess, Remediate, Enable, and optional data migration guidance.",
+    ),
+    CatalogPages(
+        MilestoneTemplate,
+        tables.MilestoneTemplateTable,
+        filters.MilestoneTemplateFilter,
+        catalog_forms.MilestoneTemplateForm,
+        "Checklist items generated for every engagement workload, with their due offsets.",
+    ),
 )
 
 
@@ -110,8 +196,11 @@ class SkuDetailPage(DetailPage):
         context.update(
             service_plans=plans,
             eligible=EligiblePlan.objects.filter(string_id=sku.string_id).exists(),
-            workloads=[w for w in restrict(self.request.user, "view", Workload.objects.all())
-                       if plan_names & set(w.qualifying_service_plans)],
+            workloads=[
+                w
+                for w in restrict(self.request.user, "view", Workload.objects.all())
+                if plan_names & set(w.qualifying_service_plans)
+            ],
         )
         return context
 

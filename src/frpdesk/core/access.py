@@ -5,17 +5,19 @@ model and takes its rows through ``restrict``; nothing else decides who sees wha
 Django's model permissions (view/add/change/delete) plus ``history`` (the audit trail).
 """
 
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, Union
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
+if TYPE_CHECKING:
+    from frpdesk.accounts.models import User
+
 Action = Literal["view", "add", "change", "delete", "history"]
 HISTORY_PERMISSION = "accounts.view_history"
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = Union["User", AnonymousUser]
 M = TypeVar("M", bound=models.Model)
 
 
@@ -40,3 +42,13 @@ def restrict(user: AnyUser, action: Action, queryset: models.QuerySet[M]) -> mod
     if not can(user, action, queryset.model):
         return queryset.none()
     return queryset
+
+
+def acting_user(request: Any) -> "User":
+    """The signed-in user of a request (page or API), typed for service functions."""
+    from frpdesk.accounts.models import User
+
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied("Sign in first.")
+    return user

@@ -6,7 +6,7 @@ from django.db import models
 from django.http import HttpRequest, JsonResponse
 from rest_framework import serializers, viewsets
 
-from frpdesk.core.access import restrict
+from frpdesk.core.access import Action, restrict
 
 
 def is_api_request(request: HttpRequest) -> bool:
@@ -17,17 +17,18 @@ def api_error(status: int, detail: str) -> JsonResponse:
     return JsonResponse({"detail": detail}, status=status)
 
 
-class ScopedModelViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
+class ScopedModelViewSet(viewsets.ModelViewSet[Any]):
     """Rows always pass through ``restrict``; writes go through ``save_instance`` (a service)."""
 
     def get_queryset(self) -> models.QuerySet[Any]:
-        action = "view" if self.request.method in ("GET", "HEAD", "OPTIONS") else "change"
+        action: Action = "view" if self.request.method in ("GET", "HEAD", "OPTIONS") else "change"
         return restrict(self.request.user, action, super().get_queryset())
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         self._save(serializer, self.get_queryset().model())
 
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        assert serializer.instance is not None
         self._save(serializer, serializer.instance)
 
     def _save(self, serializer: serializers.BaseSerializer[Any], instance: models.Model) -> None:
@@ -40,15 +41,15 @@ class ScopedModelViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
                 setattr(instance, name, value)
         serializer.instance = self.save_instance(instance, related)
 
-    def save_instance(self, instance: Any, related: dict[str, Any]) -> models.Model:
+    def save_instance(self, instance: Any, related: dict[str, Any]) -> Any:
         """Validate and store; apps override this to call their service function."""
         instance.full_clean()
         instance.save()
         for name, values in related.items():
             getattr(instance, name).set(values)
-        return instance  # type: ignore[no-any-return]
+        return instance
 
 
-class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet[Any]):
     def get_queryset(self) -> models.QuerySet[Any]:
         return restrict(self.request.user, "view", super().get_queryset())

@@ -32,16 +32,86 @@ DEMO_USERS = [
 ]
 
 DIRECTORY = [
-    ("Northwind Cloud Services", "5102938", "Ingrid Svensson", "SE,NO,DK,FI", ["sv", "nb", "da", "fi", "en"], ["exchange", "sharepoint", "onedrive", "teams", "intune", "entra_id"]),
-    ("Fabrikam Digital", "6203847", "Lucas Martin", "FR,BE,LU,CH", ["fr", "en"], ["teams", "m365_apps", "viva_engage", "copilot"]),
-    ("Adatum Secure", "7304756", "Sarah Kim", "US,CA", ["en", "es"], ["defender_endpoint", "defender_office", "purview", "entra_id", "intune"]),
-    ("Tailspin Modern Work", "8405665", "Jonas Weber", "DE,AT,CH", ["de", "en"], ["exchange", "sharepoint", "onedrive", "teams", "windows"]),
-    ("Woodgrove Advisory", "9506574", "Aisha Bello", "GB,IE", ["en"], ["copilot", "purview", "teams", "sharepoint"]),
-    ("Litware Iberia", "1607483", "Carmen Ruiz", "ES,PT", ["es", "pt", "en"], ["exchange", "teams", "m365_apps", "intune"]),
-    ("Proseware Nippon", "2708392", "Haruto Sato", "JP", ["ja", "en"], ["exchange", "sharepoint", "onedrive", "teams", "defender_office"]),
-    ("Wide World Tech", "3809201", "Rafael Souza", "BR,AR,CL,MX", ["pt", "es", "en"], ["teams", "viva_engage", "m365_apps", "windows"]),
-    ("Relecloud Partners", "4900110", "Emma Johansson", "NL,BE", ["nl", "en", "fr"], ["intune", "windows", "defender_endpoint", "entra_id"]),
-    ("Contoso Pharma IT", "5011029", "Mei Lin", "SG,MY,AU,NZ", ["en", "zh-hans", "ms"], ["exchange", "copilot", "purview", "sharepoint"]),
+    (
+        "Northwind Cloud Services",
+        "5102938",
+        "Ingrid Svensson",
+        "SE,NO,DK,FI",
+        ["sv", "nb", "da", "fi", "en"],
+        ["exchange", "sharepoint", "onedrive", "teams", "intune", "entra_id"],
+    ),
+    (
+        "Fabrikam Digital",
+        "6203847",
+        "Lucas Martin",
+        "FR,BE,LU,CH",
+        ["fr", "en"],
+        ["teams", "m365_apps", "viva_engage", "copilot"],
+    ),
+    (
+        "Adatum Secure",
+        "7304756",
+        "Sarah Kim",
+        "US,CA",
+        ["en", "es"],
+        ["defender_endpoint", "defender_office", "purview", "entra_id", "intune"],
+    ),
+    (
+        "Tailspin Modern Work",
+        "8405665",
+        "Jonas Weber",
+        "DE,AT,CH",
+        ["de", "en"],
+        ["exchange", "sharepoint", "onedrive", "teams", "windows"],
+    ),
+    (
+        "Woodgrove Advisory",
+        "9506574",
+        "Aisha Bello",
+        "GB,IE",
+        ["en"],
+        ["copilot", "purview", "teams", "sharepoint"],
+    ),
+    (
+        "Litware Iberia",
+        "1607483",
+        "Carmen Ruiz",
+        "ES,PT",
+        ["es", "pt", "en"],
+        ["exchange", "teams", "m365_apps", "intune"],
+    ),
+    (
+        "Proseware Nippon",
+        "2708392",
+        "Haruto Sato",
+        "JP",
+        ["ja", "en"],
+        ["exchange", "sharepoint", "onedrive", "teams", "defender_office"],
+    ),
+    (
+        "Wide World Tech",
+        "3809201",
+        "Rafael Souza",
+        "BR,AR,CL,MX",
+        ["pt", "es", "en"],
+        ["teams", "viva_engage", "m365_apps", "windows"],
+    ),
+    (
+        "Relecloud Partners",
+        "4900110",
+        "Emma Johansson",
+        "NL,BE",
+        ["nl", "en", "fr"],
+        ["intune", "windows", "defender_endpoint", "entra_id"],
+    ),
+    (
+        "Contoso Pharma IT",
+        "5011029",
+        "Mei Lin",
+        "SG,MY,AU,NZ",
+        ["en", "zh-hans", "ms"],
+        ["exchange", "copilot", "purview", "sharepoint"],
+    ),
 ]
 
 
@@ -71,7 +141,11 @@ def load_demo() -> list[DemoLogin]:
     for username, first, last, role in DEMO_USERS:
         user, _ = User.objects.get_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last, "email": f"{username}@contoso-consulting.example"},
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@contoso-consulting.example",
+            },
         )
         if not user.check_password(password):
             user.set_password(password)
@@ -84,15 +158,26 @@ def load_demo() -> list[DemoLogin]:
     profile, _ = PartnerProfile.objects.get_or_create(
         pk=PROFILE_PK,
         defaults={
-            "organisation_name": "Contoso Consulting", "partner_id": "4871234",
-            "location_partner_id": "4871299", "location_city": "Seattle", "location_country": "US",
+            "organisation_name": "Contoso Consulting",
+            "partner_id": "4871234",
+            "location_partner_id": "4871299",
+            "location_city": "Seattle",
+            "location_country": "US",
             "website": "https://contoso-consulting.example",
         },
     )
-    for name, location in (("Contoso Consulting US – FRP", "4871299"), ("Contoso Consulting UK – FRP", "4871300")):
+    for name, location in (
+        ("Contoso Consulting US – FRP", "4871299"),
+        ("Contoso Consulting UK – FRP", "4871300"),
+    ):
         ProgramMembership.objects.get_or_create(
-            profile=profile, name=name,
-            defaults={"location_partner_id": location, "joined_on": datetime.date(2023, 7, 1), "renews_on": datetime.date(today.year + 1, 6, 30)},
+            profile=profile,
+            name=name,
+            defaults={
+                "location_partner_id": location,
+                "joined_on": datetime.date(2023, 7, 1),
+                "renews_on": datetime.date(today.year + 1, 6, 30),
+            },
         )
     contacts = [
         ("Avery Morgan", "avery.morgan@contoso-consulting.example", "Program administrator", True),
@@ -102,15 +187,34 @@ def load_demo() -> list[DemoLogin]:
     has_spoc = profile.contacts.filter(is_spoc=True).exists()
     for name, email, title, is_spoc in contacts:
         ProgramContact.objects.get_or_create(
-            profile=profile, email=email,
-            defaults={"name": name, "title": title, "phone": "+1 206 555 01" + str(len(name)), "is_spoc": is_spoc and not has_spoc},
+            profile=profile,
+            email=email,
+            defaults={
+                "name": name,
+                "title": title,
+                "phone": "+1 206 555 01" + str(len(name)),
+                "is_spoc": is_spoc and not has_spoc,
+            },
         )
     start = datetime.date(2024, 1, 1)
-    for code in ("exchange", "sharepoint", "onedrive", "teams", "m365_apps", "entra_id", "intune", "copilot"):
-        Endorsement.objects.get_or_create(profile=profile, workload=Workload.objects.get(code=code), valid_from=start)
+    for code in (
+        "exchange",
+        "sharepoint",
+        "onedrive",
+        "teams",
+        "m365_apps",
+        "entra_id",
+        "intune",
+        "copilot",
+    ):
+        Endorsement.objects.get_or_create(
+            profile=profile, workload=Workload.objects.get(code=code), valid_from=start
+        )
     Endorsement.objects.get_or_create(
-        profile=profile, workload=Workload.objects.get(code="viva_engage"),
-        valid_from=datetime.date(2023, 1, 1), defaults={"valid_to": datetime.date(2023, 12, 31)},
+        profile=profile,
+        workload=Workload.objects.get(code="viva_engage"),
+        valid_from=datetime.date(2023, 1, 1),
+        defaults={"valid_to": datetime.date(2023, 12, 31)},
     )
     referral_profile, created = ReferralProfile.objects.get_or_create(profile=profile)
     if created:
@@ -125,7 +229,10 @@ def load_demo() -> list[DemoLogin]:
         partner, created = DirectoryPartner.objects.get_or_create(
             partner_id=partner_id,
             defaults={
-                "name": name, "contact_name": contact, "countries": countries, "languages": languages,
+                "name": name,
+                "contact_name": contact,
+                "countries": countries,
+                "languages": languages,
                 "contact_email": f"{contact.split()[0].lower()}@{name.split()[0].lower()}.example",
             },
         )

@@ -60,7 +60,9 @@ class ModelAccessPermission(BasePermission):
         if model is None:
             return bool(request.user and request.user.is_authenticated)
         action = getattr(view, "access_actions", {}).get(request.method)
-        return can(request.user, action or _METHOD_ACTIONS.get(request.method or "", "change"), model)
+        return can(
+            request.user, action or _METHOD_ACTIONS.get(request.method or "", "change"), model
+        )
 
 
 def _view_model(view: Any) -> type[models.Model] | None:

@@ -24,7 +24,7 @@ class LinesField(forms.CharField):
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
         if isinstance(value, list):
             return value
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
 
 

@@ -1,6 +1,7 @@
 """The application's navigation; later areas add their entries here."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.urls import reverse
@@ -43,14 +44,38 @@ NAVIGATION: tuple[NavSection, ...] = (
         "Program catalog",
         (
             NavItem("Workloads", "catalog:workload-list", "grid-3x3-gap", "catalog.Workload"),
-            NavItem("Out-of-scope items", "catalog:outofscopeitem-list", "slash-circle", "catalog.OutOfScopeItem"),
-            NavItem("Eligible plans", "catalog:eligibleplan-list", "patch-check", "catalog.EligiblePlan"),
+            NavItem(
+                "Out-of-scope items",
+                "catalog:outofscopeitem-list",
+                "slash-circle",
+                "catalog.OutOfScopeItem",
+            ),
+            NavItem(
+                "Eligible plans", "catalog:eligibleplan-list", "patch-check", "catalog.EligiblePlan"
+            ),
             NavItem("Thresholds", "catalog:threshold-list", "sliders", "catalog.Threshold"),
-            NavItem("Scope questions", "catalog:scopequestion-list", "question-circle", "catalog.ScopeQuestion"),
+            NavItem(
+                "Scope questions",
+                "catalog:scopequestion-list",
+                "question-circle",
+                "catalog.ScopeQuestion",
+            ),
             NavItem("VAS catalog", "catalog:vasitem-list", "briefcase", "catalog.VasItem"),
-            NavItem("Delivery statuses", "catalog:deliverystatus-list", "flag", "catalog.DeliveryStatus"),
-            NavItem("Delivery phases", "catalog:deliveryphase-list", "signpost-split", "catalog.DeliveryPhase"),
-            NavItem("Milestone templates", "catalog:milestonetemplate-list", "list-check", "catalog.MilestoneTemplate"),
+            NavItem(
+                "Delivery statuses", "catalog:deliverystatus-list", "flag", "catalog.DeliveryStatus"
+            ),
+            NavItem(
+                "Delivery phases",
+                "catalog:deliveryphase-list",
+                "signpost-split",
+                "catalog.DeliveryPhase",
+            ),
+            NavItem(
+                "Milestone templates",
+                "catalog:milestonetemplate-list",
+                "list-check",
+                "catalog.MilestoneTemplate",
+            ),
             NavItem("SKU catalog", "catalog:sku-list", "upc-scan", "catalog.Sku"),
         ),
     ),
@@ -64,7 +89,7 @@ NAVIGATION: tuple[NavSection, ...] = (
 )
 
 
-def visible_navigation(user: AnyUser, current_path: str) -> list[dict[str, object]]:
+def visible_navigation(user: AnyUser, current_path: str) -> list[dict[str, Any]]:
     sections = []
     for section in NAVIGATION:
         items = []

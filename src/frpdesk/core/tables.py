@@ -27,15 +27,19 @@ class ActionsColumn(tables.Column):
         user = table.request.user if table.request else None
         links = []
         if self.edit_url_name and user is not None and can(user, "change", type(record)):
-            links.append(format_html(
-                '<a class="btn btn-sm btn-outline-secondary" href="{}" title="Edit" data-testid="edit"><i class="bi bi-pencil"></i></a>',
-                reverse(self.edit_url_name, args=[record.pk]),
-            ))
+            links.append(
+                format_html(
+                    '<a class="btn btn-sm btn-outline-secondary" href="{}" title="Edit" data-testid="edit"><i class="bi bi-pencil"></i></a>',
+                    reverse(self.edit_url_name, args=[record.pk]),
+                )
+            )
         if self.delete_url_name and user is not None and can(user, "delete", type(record)):
-            links.append(format_html(
-                '<a class="btn btn-sm btn-outline-danger ms-1" href="{}" title="Delete"><i class="bi bi-trash"></i></a>',
-                reverse(self.delete_url_name, args=[record.pk]),
-            ))
+            links.append(
+                format_html(
+                    '<a class="btn btn-sm btn-outline-danger ms-1" href="{}" title="Delete"><i class="bi bi-trash"></i></a>',
+                    reverse(self.delete_url_name, args=[record.pk]),
+                )
+            )
         return format_html("{}", SafeString("".join(links)))
 
 
@@ -52,9 +56,12 @@ class ListColumn(tables.Column):
         return [getattr(item, "name", None) or str(item) for item in value]
 
     def render(self, value: Any) -> SafeString:
-        return SafeString("".join(
-            format_html('<span class="badge badge-soft me-1 mb-1">{}</span>', item) for item in self._items(value)
-        ))
+        return SafeString(
+            "".join(
+                format_html('<span class="badge badge-soft me-1 mb-1">{}</span>', item)
+                for item in self._items(value)
+            )
+        )
 
     def value(self, value: Any) -> str:
         return ", ".join(self._items(value))

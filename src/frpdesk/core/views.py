@@ -28,11 +28,11 @@ class AccessMixin(LoginRequiredMixin):
     access_action: Action = "view"
     request: HttpRequest
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         require(request.user, self.access_action, self.model)
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self) -> models.QuerySet[Any]:
         return restrict(self.request.user, self.access_action, super().get_queryset())  # type: ignore[misc]
@@ -59,7 +59,8 @@ class ListPage(AccessMixin, SingleTableMixin, FilterView):
         rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
         table = self.get_table_class()(rows, request=self.request)
         return export_response(
-            table.as_values(), export_format=export_format,
+            table.as_values(),
+            export_format=export_format,
             name=self.export_name or str(self.model._meta.verbose_name_plural).replace(" ", "-"),
         )
 
@@ -95,7 +96,7 @@ class DetailPage(AccessMixin, DetailView):
 class FormPageMixin(AccessMixin):
     """Create/update pages: the form is saved through ``perform_save`` (a service function)."""
 
-    template_name = "core/form.html"
+    template_name: str | None = "core/form.html"
     success_message = "Saved."
     title = ""
     cancel_url_name = ""
@@ -110,7 +111,7 @@ class FormPageMixin(AccessMixin):
             self.object = self.perform_save(form)
         except ValidationError as error:
             _attach_errors(form, error)
-            return self.form_invalid(form)  # type: ignore[attr-defined,no-any-return]
+            return self.form_invalid(form)  # type: ignore[attr-defined]
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())  # type: ignore[attr-defined]
 
@@ -134,15 +135,15 @@ def _attach_errors(form: BaseForm, error: ValidationError) -> None:
 
 
 class CreatePage(FormPageMixin, CreateView):
-    access_action = "add"
+    access_action: Action = "add"
 
 
 class UpdatePage(FormPageMixin, UpdateView):
-    access_action = "change"
+    access_action: Action = "change"
 
 
 class DeletePage(AccessMixin, DeleteView):
-    access_action = "delete"
+    access_action: Action = "delete"
     template_name = "core/confirm_delete.html"
 
     def perform_delete(self) -> None:

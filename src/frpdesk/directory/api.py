@@ -4,6 +4,7 @@ from rest_framework import serializers
 from rest_framework.routers import BaseRouter
 
 from frpdesk.catalog.models import Workload
+from frpdesk.core.access import acting_user
 from frpdesk.core.api import ScopedModelViewSet
 from frpdesk.core.choices import languages
 from frpdesk.directory import services
@@ -16,13 +17,24 @@ class DirectoryPartnerSerializer(serializers.ModelSerializer[DirectoryPartner]):
         slug_field="code", many=True, queryset=Workload.objects.all(), required=False
     )
     countries = serializers.ListField(child=serializers.CharField(max_length=2), required=False)
-    languages = serializers.ListField(child=serializers.ChoiceField(choices=languages()), required=False)
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=languages()), required=False
+    )
 
     class Meta:
         model = DirectoryPartner
         fields = [
-            "id", "name", "partner_id", "contact_name", "contact_email", "contact_phone",
-            "website", "countries", "languages", "endorsed_workloads", "notes",
+            "id",
+            "name",
+            "partner_id",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "website",
+            "countries",
+            "languages",
+            "endorsed_workloads",
+            "notes",
         ]
 
     def to_representation(self, instance: DirectoryPartner) -> dict[str, Any]:
@@ -45,7 +57,7 @@ class DirectoryPartnerViewSet(ScopedModelViewSet):
         if workloads is None:
             workloads = list(instance.endorsed_workloads.all()) if instance.pk else []
         return services.save_directory_partner(
-            acting_user=self.request.user, partner=instance, endorsed_workloads=workloads
+            acting_user=acting_user(self.request), partner=instance, endorsed_workloads=workloads
         )
 
 

@@ -6,14 +6,24 @@ from frpdesk.directory.models import DirectoryPartner
 
 class DirectoryPartnerForm(forms.ModelForm[DirectoryPartner]):
     endorsed_workloads = forms.ModelMultipleChoiceField(
-        queryset=Workload.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        queryset=Workload.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text="Workloads this partner is endorsed to deliver.",
     )
 
     class Meta:
         model = DirectoryPartner
         fields = [
-            "name", "partner_id", "contact_name", "contact_email", "contact_phone", "website",
-            "countries", "languages", "endorsed_workloads", "notes",
+            "name",
+            "partner_id",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "website",
+            "countries",
+            "languages",
+            "endorsed_workloads",
+            "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}

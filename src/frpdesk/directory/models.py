@@ -20,7 +20,9 @@ class DirectoryPartner(TimeStampedModel):
     website = models.URLField(blank=True)
     countries = CountryField(multiple=True, blank=True)
     languages = StringListField(item_choices=languages)
-    endorsed_workloads = models.ManyToManyField(Workload, related_name="directory_partners", blank=True)
+    endorsed_workloads = models.ManyToManyField(
+        Workload, related_name="directory_partners", blank=True
+    )
     notes = models.TextField(blank=True)
 
     class Meta:

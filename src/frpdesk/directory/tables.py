@@ -12,6 +12,13 @@ class DirectoryPartnerTable(tables.Table):
 
     class Meta:
         model = DirectoryPartner
-        fields = ("name", "partner_id", "contact_name", "contact_email", "countries", "endorsed_workloads")
+        fields = (
+            "name",
+            "partner_id",
+            "contact_name",
+            "contact_email",
+            "countries",
+            "endorsed_workloads",
+        )
         order_by = ("name",)
         empty_text = "No partners match these filters."

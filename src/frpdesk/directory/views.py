@@ -2,8 +2,9 @@ from typing import Any
 
 from django.db import models
 from django.urls import reverse_lazy
+from django_stubs_ext import StrOrPromise
 
-from frpdesk.accounts.models import User
+from frpdesk.core.access import acting_user
 from frpdesk.core.views import CreatePage, DeletePage, DetailPage, ListPage, UpdatePage
 from frpdesk.directory import services
 from frpdesk.directory.filters import DirectoryPartnerFilter
@@ -19,7 +20,9 @@ class DirectoryListPage(ListPage):
     table_class = DirectoryPartnerTable
     filterset_class = DirectoryPartnerFilter
     title = "Partner directory"
-    description = "Other FastTrack Ready Partners we can hand work to, by endorsed workload and country."
+    description = (
+        "Other FastTrack Ready Partners we can hand work to, by endorsed workload and country."
+    )
     create_url_name = "directory:create"
     export_name = "partner-directory"
 
@@ -34,15 +37,15 @@ class DirectoryDetailPage(DetailPage):
 
 
 class DirectorySaveMixin:
-    form_class = DirectoryPartnerForm
-    success_url = LIST_URL
+    form_class: type[Any] | None = DirectoryPartnerForm
+    success_url: StrOrPromise | None = LIST_URL
     cancel_url_name = "directory:list"
     request: Any
 
     def perform_save(self, form: Any) -> models.Model:
-        assert isinstance(self.request.user, User)
         return services.save_directory_partner(
-            acting_user=self.request.user, partner=form.instance,
+            acting_user=acting_user(self.request),
+            partner=form.instance,
             endorsed_workloads=list(form.cleaned_data["endorsed_workloads"]),
         )
 

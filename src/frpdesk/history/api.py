@@ -10,14 +10,23 @@ from frpdesk.history.services import audit_entries, change_rows
 
 
 class LogEntrySerializer(serializers.ModelSerializer[LogEntry]):
-    actor = serializers.StringRelatedField()
+    actor: serializers.Field[Any, Any, Any, Any] = serializers.StringRelatedField()
     action = serializers.CharField(source="get_action_display")
     record_type = serializers.CharField(source="content_type.model")
     changes = serializers.SerializerMethodField()
 
     class Meta:
         model = LogEntry
-        fields = ["id", "timestamp", "actor", "action", "record_type", "object_pk", "object_repr", "changes"]
+        fields = [
+            "id",
+            "timestamp",
+            "actor",
+            "action",
+            "record_type",
+            "object_pk",
+            "object_repr",
+            "changes",
+        ]
 
     def get_changes(self, entry: LogEntry) -> list[dict[str, Any]]:
         return change_rows(entry)

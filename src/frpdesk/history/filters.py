@@ -16,12 +16,29 @@ class LogEntryFilter(django_filters.FilterSet):
     )
     action = django_filters.ChoiceFilter(choices=LogEntry.Action.choices)
     actor = django_filters.ModelChoiceFilter(queryset=User.objects.all(), label="Who")
-    timestamp_after = django_filters.DateFilter(field_name="timestamp", lookup_expr="date__gte", label="From")
-    timestamp_before = django_filters.DateFilter(field_name="timestamp", lookup_expr="date__lte", label="To")
+    timestamp_after = django_filters.DateFilter(
+        field_name="timestamp", lookup_expr="date__gte", label="From"
+    )
+    timestamp_before = django_filters.DateFilter(
+        field_name="timestamp", lookup_expr="date__lte", label="To"
+    )
 
     class Meta:
         model = LogEntry
-        fields = ["search", "content_type", "action", "actor", "timestamp_after", "timestamp_before"]
+        fields = [
+            "search",
+            "content_type",
+            "action",
+            "actor",
+            "timestamp_after",
+            "timestamp_before",
+        ]
 
-    def filter_search(self, queryset: QuerySet[LogEntry], name: str, value: str) -> QuerySet[LogEntry]:
-        return queryset.filter(Q(object_repr__icontains=value) | Q(changes_text__icontains=value) | Q(changes__icontains=value))
+    def filter_search(
+        self, queryset: QuerySet[LogEntry], name: str, value: str
+    ) -> QuerySet[LogEntry]:
+        return queryset.filter(
+            Q(object_repr__icontains=value)
+            | Q(changes_text__icontains=value)
+            | Q(changes__icontains=value)
+        )

@@ -27,6 +27,6 @@ def change_rows(entry: LogEntry) -> list[dict[str, Any]]:
     """Field-level before/after pairs with the fields' verbose names."""
     rows = []
     for field, values in (entry.changes_display_dict or {}).items():
-        before, after = (values + ["", ""])[:2] if isinstance(values, list) else ("", values)
+        before, after = [*values, "", ""][:2] if isinstance(values, list) else ("", values)
         rows.append({"field": field, "before": before, "after": after})
     return rows

@@ -36,7 +36,9 @@ class LogEntryTable(tables.Table):
         ) or format_html('<span class="text-muted small">—</span>')
 
     def value_changes(self, record: LogEntry) -> str:
-        return "; ".join(f"{row['field']}: {row['before']} -> {row['after']}" for row in change_rows(record))
+        return "; ".join(
+            f"{row['field']}: {row['before']} -> {row['after']}" for row in change_rows(record)
+        )
 
     def value_actor(self, record: LogEntry, value: Any) -> str:
         return str(value or "system")

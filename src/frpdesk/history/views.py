@@ -19,7 +19,9 @@ class AuditLogPage(ListPage):
     table_class = LogEntryTable
     filterset_class = LogEntryFilter
     title = "Audit log"
-    description = "Every change to every record: who, when, and the values before and after. Append-only."
+    description = (
+        "Every change to every record: who, when, and the values before and after. Append-only."
+    )
     export_name = "audit-log"
 
     def get_queryset(self) -> Any:

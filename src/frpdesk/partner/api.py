@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from frpdesk.catalog.models import Workload
-from frpdesk.core.access import require
+from frpdesk.core.access import acting_user, require
 from frpdesk.core.api import ScopedModelViewSet
 from frpdesk.core.choices import customer_sizes, industries, languages
 from frpdesk.partner import services
@@ -33,11 +33,19 @@ def _profile() -> PartnerProfile:
 class PartnerProfileSerializer(serializers.ModelSerializer[PartnerProfile]):
     class Meta:
         model = PartnerProfile
-        fields = ["organisation_name", "partner_id", "location_partner_id", "location_city", "location_country", "website", "updated_at"]
+        fields = [
+            "organisation_name",
+            "partner_id",
+            "location_partner_id",
+            "location_city",
+            "location_country",
+            "website",
+            "updated_at",
+        ]
         read_only_fields = ["updated_at"]
 
 
-class PartnerProfileView(generics.RetrieveUpdateAPIView):  # type: ignore[type-arg]
+class PartnerProfileView(generics.RetrieveUpdateAPIView[PartnerProfile]):
     """Our organisation as the FastTrack program knows it (a single record)."""
 
     serializer_class = PartnerProfileSerializer
@@ -47,7 +55,9 @@ class PartnerProfileView(generics.RetrieveUpdateAPIView):  # type: ignore[type-a
         return _profile()
 
     def perform_update(self, serializer: Any) -> None:
-        serializer.instance = services.save_profile(acting_user=self.request.user, **serializer.validated_data)
+        serializer.instance = services.save_profile(
+            acting_user=acting_user(self.request), **serializer.validated_data
+        )
 
 
 def _choice_list(choices: Any) -> serializers.ListField:
@@ -58,12 +68,23 @@ class ReferralProfileSerializer(serializers.ModelSerializer[ReferralProfile]):
     languages = _choice_list(languages)
     industries = _choice_list(industries)
     target_customer_sizes = _choice_list(customer_sizes)
-    countries_served = serializers.ListField(child=serializers.CharField(max_length=2), required=False)
-    referral_contact = serializers.PrimaryKeyRelatedField(queryset=ProgramContact.objects.all(), allow_null=True, required=False)
+    countries_served = serializers.ListField(
+        child=serializers.CharField(max_length=2), required=False
+    )
+    referral_contact = serializers.PrimaryKeyRelatedField(
+        queryset=ProgramContact.objects.all(), allow_null=True, required=False
+    )
 
     class Meta:
         model = ReferralProfile
-        fields = ["languages", "industries", "target_customer_sizes", "countries_served", "referral_contact", "referrals_paused_until"]
+        fields = [
+            "languages",
+            "industries",
+            "target_customer_sizes",
+            "countries_served",
+            "referral_contact",
+            "referrals_paused_until",
+        ]
 
     def to_representation(self, instance: ReferralProfile) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -71,7 +92,7 @@ class ReferralProfileSerializer(serializers.ModelSerializer[ReferralProfile]):
         return data
 
 
-class ReferralProfileView(generics.RetrieveUpdateAPIView):  # type: ignore[type-arg]
+class ReferralProfileView(generics.RetrieveUpdateAPIView[ReferralProfile]):
     """How Microsoft routes referrals to us; ``referrals_paused_until`` at most 30 days ahead."""
 
     serializer_class = ReferralProfileSerializer
@@ -84,7 +105,9 @@ class ReferralProfileView(generics.RetrieveUpdateAPIView):  # type: ignore[type-
         referral_profile = serializer.instance
         for name, value in serializer.validated_data.items():
             setattr(referral_profile, name, value)
-        services.save_referral_profile(acting_user=self.request.user, referral_profile=referral_profile)
+        services.save_referral_profile(
+            acting_user=acting_user(self.request), referral_profile=referral_profile
+        )
 
 
 class ProgramMembershipSerializer(serializers.ModelSerializer[ProgramMembership]):
@@ -134,17 +157,17 @@ class ProgramContactViewSet(ProfileChildViewSet):
 
     def save_instance(self, instance: Any, related: dict[str, Any]) -> Any:
         instance.profile = _profile()
-        return services.save_contact(acting_user=self.request.user, contact=instance)
+        return services.save_contact(acting_user=acting_user(self.request), contact=instance)
 
     def perform_destroy(self, instance: ProgramContact) -> None:
-        services.delete_contact(acting_user=self.request.user, contact=instance)
+        services.delete_contact(acting_user=acting_user(self.request), contact=instance)
 
     @extend_schema(request=None, responses=ProgramContactSerializer)
     @action(detail=True, methods=["post"], url_path="make-spoc")
     def make_spoc(self, request: Request, pk: str | None = None) -> Response:
         """Make this contact the single point of contact; the previous SPOC is demoted."""
         require(request.user, "change", ProgramContact)
-        contact = services.make_spoc(acting_user=request.user, contact=self.get_object())
+        contact = services.make_spoc(acting_user=acting_user(request), contact=self.get_object())
         return Response(ProgramContactSerializer(contact).data, status=status.HTTP_200_OK)
 
 
@@ -157,7 +180,9 @@ class EndorsementViewSet(ProfileChildViewSet):
 
     def save_instance(self, instance: Any, related: dict[str, Any]) -> Any:
         instance.profile = _profile()
-        return services.save_endorsement(acting_user=self.request.user, endorsement=instance)
+        return services.save_endorsement(
+            acting_user=acting_user(self.request), endorsement=instance
+        )
 
 
 def register(router: BaseRouter) -> None:

@@ -16,14 +16,24 @@ from frpdesk.partner.models import (
 class PartnerProfileForm(forms.ModelForm[PartnerProfile]):
     class Meta:
         model = PartnerProfile
-        fields = ["organisation_name", "partner_id", "location_partner_id", "location_city", "location_country", "website"]
+        fields = [
+            "organisation_name",
+            "partner_id",
+            "location_partner_id",
+            "location_city",
+            "location_country",
+            "website",
+        ]
 
 
 class ProgramMembershipForm(forms.ModelForm[ProgramMembership]):
     class Meta:
         model = ProgramMembership
         fields = ["name", "program", "location_partner_id", "joined_on", "renews_on"]
-        widgets = {"joined_on": forms.DateInput(attrs={"type": "date"}), "renews_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "joined_on": forms.DateInput(attrs={"type": "date"}),
+            "renews_on": forms.DateInput(attrs={"type": "date"}),
+        }
 
 
 class ProgramContactForm(forms.ModelForm[ProgramContact]):
@@ -32,7 +42,7 @@ class ProgramContactForm(forms.ModelForm[ProgramContact]):
         fields = ["name", "email", "phone", "title", "is_spoc"]
 
 
-class BaseContactFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
+class BaseContactFormSet(forms.BaseInlineFormSet[ProgramContact, PartnerProfile, Any]):
     """Validates the whole list at once: exactly one SPOC among the contacts that remain."""
 
     def clean(self) -> None:
@@ -40,7 +50,8 @@ class BaseContactFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
         if any(self.errors):
             return
         remaining = [
-            form.cleaned_data for form in self.forms
+            form.cleaned_data
+            for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
         try:
@@ -52,8 +63,12 @@ class BaseContactFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
 
 
 ProgramContactFormSet = forms.inlineformset_factory(
-    PartnerProfile, ProgramContact, form=ProgramContactForm, formset=BaseContactFormSet,
-    extra=1, can_delete=True,
+    PartnerProfile,
+    ProgramContact,
+    form=ProgramContactForm,
+    formset=BaseContactFormSet,
+    extra=1,
+    can_delete=True,
 )
 
 
@@ -61,27 +76,39 @@ class EndorsementForm(forms.ModelForm[Endorsement]):
     class Meta:
         model = Endorsement
         fields = ["workload", "valid_from", "valid_to"]
-        widgets = {"valid_from": forms.DateInput(attrs={"type": "date"}), "valid_to": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "valid_from": forms.DateInput(attrs={"type": "date"}),
+            "valid_to": forms.DateInput(attrs={"type": "date"}),
+        }
         help_texts = {"valid_to": "Leave empty for an endorsement without an end date."}
 
     def _post_clean(self) -> None:
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]
         if not self.errors:
             try:
                 services.check_endorsement_overlap(self.instance)
             except ValidationError as error:
-                self._update_errors(error)
+                self._update_errors(error)  # type: ignore[attr-defined]
 
 
 class ReferralProfileForm(forms.ModelForm[ReferralProfile]):
     class Meta:
         model = ReferralProfile
-        fields = ["languages", "industries", "target_customer_sizes", "countries_served", "referral_contact", "referrals_paused_until"]
+        fields = [
+            "languages",
+            "industries",
+            "target_customer_sizes",
+            "countries_served",
+            "referral_contact",
+            "referrals_paused_until",
+        ]
         widgets = {"referrals_paused_until": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["referral_contact"].queryset = ProgramContact.objects.filter(profile=self.instance.profile_id)  # type: ignore[attr-defined]
+        contact_field = self.fields["referral_contact"]
+        assert isinstance(contact_field, forms.ModelChoiceField)
+        contact_field.queryset = ProgramContact.objects.filter(profile=self.instance.profile_id)
 
     def clean_referrals_paused_until(self) -> Any:
         value = self.cleaned_data.get("referrals_paused_until")

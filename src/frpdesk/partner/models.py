@@ -1,10 +1,10 @@
 """Our own organisation as the FastTrack program knows it."""
 
 import datetime
-from typing import Any
+from collections.abc import Sequence
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import BaseConstraint, Q
 from django_countries.fields import CountryField
 
 from frpdesk.catalog.models import Workload
@@ -19,10 +19,17 @@ class PartnerProfile(TimeStampedModel):
     """The single profile of the partner running this frpdesk (primary key 1)."""
 
     organisation_name = models.CharField(max_length=200)
-    partner_id = models.CharField("PartnerID (MPN ID)", max_length=12, help_text=mpn_id_help, validators=[partner_id_validator]
+    partner_id = models.CharField(
+        "PartnerID (MPN ID)",
+        max_length=12,
+        help_text=mpn_id_help,
+        validators=[partner_id_validator],
     )
     location_partner_id = models.CharField(
-        "Location PartnerID", max_length=12, blank=True, validators=[partner_id_validator],
+        "Location PartnerID",
+        max_length=12,
+        blank=True,
+        validators=[partner_id_validator],
         help_text="The PartnerID of the location that claims and receives incentives.",
     )
     location_city = models.CharField("Location city", max_length=120, blank=True)
@@ -37,8 +44,12 @@ class PartnerProfile(TimeStampedModel):
 
 
 class ProgramMembership(TimeStampedModel):
-    profile = models.ForeignKey(PartnerProfile, on_delete=models.CASCADE, related_name="memberships")
-    name = models.CharField(max_length=200, help_text="As Partner Center shows it, e.g. “Contoso US – FRP”.")
+    profile = models.ForeignKey(
+        PartnerProfile, on_delete=models.CASCADE, related_name="memberships"
+    )
+    name = models.CharField(
+        max_length=200, help_text="As Partner Center shows it, e.g. “Contoso US – FRP”."
+    )
     program = models.CharField(max_length=120, default="FastTrack Ready Partner")
     location_partner_id = models.CharField(
         "Location PartnerID", max_length=12, blank=True, validators=[partner_id_validator]
@@ -65,7 +76,8 @@ class ProgramContact(TimeStampedModel):
     phone = models.CharField(max_length=40, blank=True)
     title = models.CharField(max_length=120, blank=True)
     is_spoc = models.BooleanField(
-        "Single point of contact", default=False,
+        "Single point of contact",
+        default=False,
         help_text="The one person Microsoft contacts for program administration.",
     )
 
@@ -75,13 +87,15 @@ class ProgramContact(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["profile"], condition=Q(is_spoc=True), name="one_spoc_per_partner"
             ),
-            models.UniqueConstraint(fields=["profile", "email"], name="unique_program_contact_email"),
+            models.UniqueConstraint(
+                fields=["profile", "email"], name="unique_program_contact_email"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
 
-    def get_constraints(self) -> list[tuple[type[models.Model], list[Any]]]:
+    def get_constraints(self) -> list[tuple[type[models.Model], Sequence[BaseConstraint]]]:
         # The services check "exactly one SPOC" over the whole list, with a clearer message, and
         # move the flag safely; row-by-row form validation would refuse every change of SPOC.
         return [
@@ -93,7 +107,9 @@ class ProgramContact(TimeStampedModel):
 class Endorsement(TimeStampedModel):
     """We are endorsed to deliver a workload between two dates (open-ended without an end)."""
 
-    profile = models.ForeignKey(PartnerProfile, on_delete=models.CASCADE, related_name="endorsements")
+    profile = models.ForeignKey(
+        PartnerProfile, on_delete=models.CASCADE, related_name="endorsements"
+    )
     workload = models.ForeignKey(Workload, on_delete=models.PROTECT, related_name="endorsements")
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
@@ -125,11 +141,17 @@ class ReferralProfile(TimeStampedModel):
     target_customer_sizes = StringListField(item_choices=customer_sizes)
     countries_served = CountryField(multiple=True, blank=True)
     referral_contact = models.ForeignKey(
-        ProgramContact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        ProgramContact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="Receives referral notifications and reminders.",
     )
     referrals_paused_until = models.DateField(
-        null=True, blank=True, help_text="New referrals are paused until this date (at most 30 days ahead)."
+        null=True,
+        blank=True,
+        help_text="New referrals are paused until this date (at most 30 days ahead).",
     )
 
     def __str__(self) -> str:

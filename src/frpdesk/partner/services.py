@@ -63,7 +63,9 @@ def check_single_spoc(contacts: Iterable[ContactState]) -> None:
         )
 
 
-def _states_with(profile: PartnerProfile, changed: ProgramContact | None, *, removed: bool = False) -> list[ContactState]:
+def _states_with(
+    profile: PartnerProfile, changed: ProgramContact | None, *, removed: bool = False
+) -> list[ContactState]:
     states = [
         ContactState(contact.name, contact.is_spoc)
         for contact in profile.contacts.all()
@@ -96,8 +98,11 @@ def delete_contact(*, acting_user: User, contact: ProgramContact) -> None:
 
 @transaction.atomic
 def save_contacts(
-    *, acting_user: User, profile: PartnerProfile,
-    keep: list[ProgramContact], remove: list[ProgramContact],
+    *,
+    acting_user: User,
+    profile: PartnerProfile,
+    keep: list[ProgramContact],
+    remove: list[ProgramContact],
 ) -> None:
     """Apply a whole edited contact list at once (the contacts page)."""
     check_single_spoc(ContactState(contact.name, contact.is_spoc) for contact in keep)
@@ -140,8 +145,10 @@ def check_endorsement_overlap(endorsement: Endorsement) -> None:
         if other.valid_from <= end and endorsement.valid_from <= (other.valid_to or far_future):
             until = other.valid_to.isoformat() if other.valid_to else "open-ended"
             raise ValidationError(
-                {"valid_from": f"Overlaps the existing {other.workload} endorsement "
-                 f"({other.valid_from.isoformat()} to {until})."},
+                {
+                    "valid_from": f"Overlaps the existing {other.workload} endorsement "
+                    f"({other.valid_from.isoformat()} to {until})."
+                },
                 code="overlap",
             )
 
@@ -154,7 +161,9 @@ def save_endorsement(*, acting_user: User, endorsement: Endorsement) -> Endorsem
     return endorsement
 
 
-def active_endorsements(profile: PartnerProfile, on: datetime.date | None = None) -> list[Endorsement]:
+def active_endorsements(
+    profile: PartnerProfile, on: datetime.date | None = None
+) -> list[Endorsement]:
     day = on or timezone.localdate()
     return [item for item in profile.endorsements.select_related("workload") if item.is_active(day)]
 
@@ -162,7 +171,9 @@ def active_endorsements(profile: PartnerProfile, on: datetime.date | None = None
 # --- referral profile ----------------------------------------------------------------------
 
 
-def check_referral_pause(paused_until: datetime.date | None, today: datetime.date | None = None) -> None:
+def check_referral_pause(
+    paused_until: datetime.date | None, today: datetime.date | None = None
+) -> None:
     if paused_until is None:
         return
     today = today or timezone.localdate()
@@ -170,19 +181,25 @@ def check_referral_pause(paused_until: datetime.date | None, today: datetime.dat
     latest = today + datetime.timedelta(days=longest)
     if paused_until < today:
         raise ValidationError(
-            {"referrals_paused_until": "The pause must end today or later; clear the date to resume referrals."},
+            {
+                "referrals_paused_until": "The pause must end today or later; clear the date to resume referrals."
+            },
             code="pause_in_past",
         )
     if paused_until > latest:
         raise ValidationError(
-            {"referrals_paused_until": f"Referrals can be paused for at most {longest} days: "
-             f"choose {latest.isoformat()} or earlier."},
+            {
+                "referrals_paused_until": f"Referrals can be paused for at most {longest} days: "
+                f"choose {latest.isoformat()} or earlier."
+            },
             code="pause_too_long",
         )
 
 
 @transaction.atomic
-def save_referral_profile(*, acting_user: User, referral_profile: ReferralProfile) -> ReferralProfile:
+def save_referral_profile(
+    *, acting_user: User, referral_profile: ReferralProfile
+) -> ReferralProfile:
     referral_profile.full_clean()
     check_referral_pause(referral_profile.referrals_paused_until)
     referral_profile.save()

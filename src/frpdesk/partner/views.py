@@ -8,9 +8,9 @@ from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views import View
+from django_stubs_ext import StrOrPromise
 
-from frpdesk.accounts.models import User
-from frpdesk.core.access import require
+from frpdesk.core.access import Action, acting_user, require
 from frpdesk.core.views import AccessMixin, CreatePage, DeletePage, UpdatePage
 from frpdesk.partner import services
 from frpdesk.partner.forms import (
@@ -32,11 +32,6 @@ from frpdesk.partner.tables import EndorsementTable, ProgramContactTable, Progra
 PROFILE_URL = reverse_lazy("partner:profile")
 
 
-def _acting_user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 class ProfilePage(AccessMixin, View):
     model = PartnerProfile
 
@@ -48,11 +43,19 @@ class ProfilePage(AccessMixin, View):
             context.update(
                 spoc=services.spoc(profile),
                 referral_profile=getattr(profile, "referral_profile", None),
-                membership_table=ProgramMembershipTable(profile.memberships.all(), request=request, prefix="m-"),
-                contact_table=ProgramContactTable(profile.contacts.all(), request=request, prefix="c-"),
-                endorsement_table=EndorsementTable(profile.endorsements.select_related("workload"), request=request, prefix="e-"),
+                membership_table=ProgramMembershipTable(
+                    profile.memberships.all(), request=request, prefix="m-"
+                ),
+                contact_table=ProgramContactTable(
+                    profile.contacts.all(), request=request, prefix="c-"
+                ),
+                endorsement_table=EndorsementTable(
+                    profile.endorsements.select_related("workload"), request=request, prefix="e-"
+                ),
                 active_endorsement_count=len(services.active_endorsements(profile, today)),
-                paused=profile.referral_profile.paused_on(today) if hasattr(profile, "referral_profile") else False,
+                paused=profile.referral_profile.paused_on(today)
+                if hasattr(profile, "referral_profile")
+                else False,
             )
         return render(request, "partner/profile.html", context)
 
@@ -74,31 +77,31 @@ class ProfileEditPage(UpdatePage):
         return services.current_profile() or PartnerProfile(pk=services.PROFILE_PK)
 
     def perform_save(self, form: Any) -> models.Model:
-        return services.save_profile(acting_user=_acting_user(self.request), **form.cleaned_data)
+        return services.save_profile(acting_user=acting_user(self.request), **form.cleaned_data)
 
 
 class ContactsEditPage(AccessMixin, View):
     """Edit all program contacts at once, so moving the SPOC is one consistent change."""
 
     model = ProgramContact
-    access_action = "change"
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.profile = services.current_profile()
-        if self.profile is None and request.user.is_authenticated:
-            messages.info(request, "Set up the organisation details first.")
-            return HttpResponseRedirect(reverse("partner:profile-edit"))
-        return super().dispatch(request, *args, **kwargs)
+    access_action: Action = "change"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return self.render(ProgramContactFormSet(instance=self.profile))
+        profile = services.current_profile()
+        if profile is None:
+            return self.set_up_profile_first()
+        return self.render(ProgramContactFormSet(instance=profile))
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        formset = ProgramContactFormSet(request.POST, instance=self.profile)
+        profile = services.current_profile()
+        if profile is None:
+            return self.set_up_profile_first()
+        formset = ProgramContactFormSet(request.POST, instance=profile)
         if formset.is_valid():
             deleted = formset.deleted_forms
             keep = [
-                form.instance for form in formset.forms
+                form.instance
+                for form in formset.forms
                 if form not in deleted and (form.instance.pk or form.has_changed())
             ]
             remove = [form.instance for form in deleted if form.instance.pk]
@@ -106,7 +109,10 @@ class ContactsEditPage(AccessMixin, View):
                 require(request.user, "delete", ProgramContact)
             try:
                 services.save_contacts(
-                    acting_user=_acting_user(request), profile=self.profile, keep=keep, remove=remove  # type: ignore[arg-type]
+                    acting_user=acting_user(request),
+                    profile=profile,
+                    keep=keep,
+                    remove=remove,
                 )
             except ValidationError as error:
                 formset._non_form_errors = formset.error_class(error.messages)  # type: ignore[attr-defined]
@@ -115,9 +121,16 @@ class ContactsEditPage(AccessMixin, View):
                 return HttpResponseRedirect(PROFILE_URL)
         return self.render(formset)
 
+    def set_up_profile_first(self) -> HttpResponse:
+        messages.info(self.request, "Set up the organisation details first.")
+        return HttpResponseRedirect(reverse("partner:profile-edit"))
+
     def render(self, formset: Any) -> HttpResponse:
-        return render(request=self.request, template_name="partner/contacts_form.html",
-                      context={"title": "Program contacts and single point of contact", "formset": formset})
+        return render(
+            request=self.request,
+            template_name="partner/contacts_form.html",
+            context={"title": "Program contacts and single point of contact", "formset": formset},
+        )
 
 
 class ReferralProfileEditPage(UpdatePage):
@@ -137,13 +150,15 @@ class ReferralProfileEditPage(UpdatePage):
         return ReferralProfile.objects.get_or_create(profile=profile)[0]
 
     def perform_save(self, form: Any) -> models.Model:
-        return services.save_referral_profile(acting_user=_acting_user(self.request), referral_profile=form.instance)
+        return services.save_referral_profile(
+            acting_user=acting_user(self.request), referral_profile=form.instance
+        )
 
 
 class ProfileChildMixin:
     """Create/update/delete of records that hang off the partner profile."""
 
-    success_url = PROFILE_URL
+    success_url: StrOrPromise | None = PROFILE_URL
     cancel_url_name = "partner:profile"
 
     def get_form(self, form_class: Any = None) -> Any:
@@ -175,7 +190,9 @@ class EndorsementCreatePage(ProfileChildMixin, CreatePage):
     success_message = "Endorsement added."
 
     def perform_save(self, form: Any) -> models.Model:
-        return services.save_endorsement(acting_user=_acting_user(self.request), endorsement=form.instance)
+        return services.save_endorsement(
+            acting_user=acting_user(self.request), endorsement=form.instance
+        )
 
 
 class EndorsementEditPage(ProfileChildMixin, UpdatePage):
@@ -184,7 +201,9 @@ class EndorsementEditPage(ProfileChildMixin, UpdatePage):
     success_message = "Endorsement saved."
 
     def perform_save(self, form: Any) -> models.Model:
-        return services.save_endorsement(acting_user=_acting_user(self.request), endorsement=form.instance)
+        return services.save_endorsement(
+            acting_user=acting_user(self.request), endorsement=form.instance
+        )
 
 
 class EndorsementDeletePage(DeletePage):

@@ -10,6 +10,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         logins = load_demo()
-        self.stdout.write(self.style.SUCCESS("Demo data is loaded. Sign in at http://127.0.0.1:8000/ with:"))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data is loaded. Sign in at http://127.0.0.1:8000/ with:")
+        )
         for login in logins:
             self.stdout.write(f"  {login.username:<11} {login.password}   ({login.role})")
