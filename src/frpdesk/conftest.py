@@ -149,7 +149,24 @@ class BrowserSession:
 
 
 @pytest.fixture
-def web(browser: Any, live_server: Any, request: pytest.FixtureRequest) -> Iterator[BrowserSession]:
+def reference_data(transactional_db: None) -> None:
+    """Reload what migrations load: transactional tests flush every table after they run."""
+    from django.apps import apps
+
+    from frpdesk.accounts.roles import sync_role_presets
+    from frpdesk.catalog.models import Workload
+    from frpdesk.catalog.services import load_program_catalog
+
+    if not Workload.objects.exists():
+        load_program_catalog()
+    if not Group.objects.exists():
+        sync_role_presets(apps)
+
+
+@pytest.fixture
+def web(
+    browser: Any, live_server: Any, reference_data: None, request: pytest.FixtureRequest
+) -> Iterator[BrowserSession]:
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)

@@ -5,6 +5,7 @@ from frpdesk.directory.models import DirectoryPartner
 
 
 class DirectoryPartnerForm(forms.ModelForm[DirectoryPartner]):
+    website = forms.URLField(required=False, assume_scheme="https")
     endorsed_workloads = forms.ModelMultipleChoiceField(
         queryset=Workload.objects.all(),
         required=False,

@@ -14,6 +14,7 @@ from frpdesk.partner.models import (
 
 
 class PartnerProfileForm(forms.ModelForm[PartnerProfile]):
+    website = forms.URLField(required=False, assume_scheme="https")
     class Meta:
         model = PartnerProfile
         fields = [

@@ -13,6 +13,7 @@ class PartnerProfileFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PartnerProfile
         django_get_or_create = ("pk",)
+        skip_postgeneration_save = True
 
     pk = PROFILE_PK
     organisation_name = "Contoso Consulting"
