@@ -18,7 +18,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 demo: $(STAMP)
 	$(BIN)/frpdesk migrate --no-input
 	$(BIN)/frpdesk load_demo
-	$(BIN)/frpdesk runserver 127.0.0.1:8000
+	$(BIN)/frpdesk runserver --insecure 127.0.0.1:8000
 
 lint: $(STAMP)
 	$(BIN)/ruff check src

@@ -8,4 +8,4 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frpdesk.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    execute_from_command_line(["frpdesk", *sys.argv[1:]])

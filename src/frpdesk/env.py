@@ -67,11 +67,11 @@ def env_database(name: str, default_sqlite_path: Path) -> dict[str, Any]:
 def parse_database_url(url: str, *, variable: str = "DATABASE_URL") -> dict[str, Any]:
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
-        path = unquote(parts.path)
-        if not path or path == "/":
+        # As elsewhere: sqlite:///relative/path, sqlite:////absolute/path, sqlite:///:memory:
+        path = unquote(parts.path)[1:]
+        if not path:
             raise ImproperlyConfigured(f"{variable}: a sqlite URL needs a file path: {url!r}")
-        name = ":memory:" if path == "/:memory:" else path
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name}
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
         database = unquote(parts.path.lstrip("/"))
         if not database:

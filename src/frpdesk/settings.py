@@ -137,6 +137,9 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "auditlog",
 )
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+# Sign-ins and timestamps are not business changes; passwords are never shown, even hashed.
+AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "created_at", "updated_at")
+AUDITLOG_MASK_TRACKING_FIELDS = ("password",)
 
 LOGGING = {
     "version": 1,

@@ -2,12 +2,13 @@ import django_filters
 from django.contrib.auth.models import Group
 
 from frpdesk.accounts.models import User
+from frpdesk.core.filters import YesNoFilter
 
 
 class UserFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label="Name or email")
     groups = django_filters.ModelChoiceFilter(queryset=Group.objects.all(), label="Role")
-    is_active = django_filters.BooleanFilter(label="Active")
+    is_active = YesNoFilter(label="Active")
 
     class Meta:
         model = User

@@ -18,6 +18,7 @@ from frpdesk.catalog.models import (
     VasItem,
     Workload,
 )
+from frpdesk.core.filters import YesNoFilter
 
 
 def text_search(*fields: str) -> django_filters.CharFilter:
@@ -32,7 +33,7 @@ def text_search(*fields: str) -> django_filters.CharFilter:
 
 class WorkloadFilter(django_filters.FilterSet):
     search = text_search("code", "name", "qualifying_service_plans")
-    has_usage_report = django_filters.BooleanFilter()
+    has_usage_report = YesNoFilter()
 
     class Meta:
         model = Workload
@@ -76,7 +77,7 @@ class ScopeQuestionFilter(django_filters.FilterSet):
 
 class VasItemFilter(django_filters.FilterSet):
     search = text_search("code", "name", "description")
-    active = django_filters.BooleanFilter()
+    active = YesNoFilter()
 
     class Meta:
         model = VasItem
@@ -126,7 +127,7 @@ class SkuFilter(django_filters.FilterSet):
         label="Contains service plan",
         distinct=True,
     )
-    eligible = django_filters.BooleanFilter(method="filter_eligible", label="Eligible plan")
+    eligible = YesNoFilter(method="filter_eligible", label="Eligible plan")
 
     class Meta:
         model = Sku

@@ -71,7 +71,12 @@ def load_program_catalog(apps: Any = current_apps, path: Path = PROGRAM_CATALOG_
     for item in data["thresholds"]:
         apps.get_model("catalog", "Threshold").objects.update_or_create(
             code=item["code"],
-            defaults={key: item[key] for key in ("name", "value", "unit", "description")},
+            defaults={
+                "name": item["name"],
+                "value": Decimal(str(item["value"])),
+                "unit": item["unit"],
+                "description": item["description"],
+            },
         )
     for item in data["scope_questions"]:
         apps.get_model("catalog", "ScopeQuestion").objects.update_or_create(

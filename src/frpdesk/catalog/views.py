@@ -180,7 +180,12 @@ class SkuListPage(ListPage):
     description = "Microsoft's “Product names and service plan identifiers for licensing”, refreshed with `frpdesk import_sku_catalog`."
 
     def get_queryset(self) -> Any:
-        return super().get_queryset().annotate(plan_count=Count("service_plans"))
+        return (
+            super()
+            .get_queryset()
+            .annotate(plan_count=Count("service_plans"))
+            .order_by("product_name")
+        )
 
 
 class SkuDetailPage(DetailPage):

@@ -24,9 +24,20 @@ def object_history(user: AnyUser, instance: models.Model) -> models.QuerySet[Log
 
 
 def change_rows(entry: LogEntry) -> list[dict[str, Any]]:
-    """Field-level before/after pairs with the fields' verbose names."""
+    """Field-level before/after pairs with the fields' verbose names.
+
+    Many-to-many changes come as an operation ("add", "delete", "clear") on a list of objects.
+    """
     rows = []
     for field, values in (entry.changes_display_dict or {}).items():
-        before, after = [*values, "", ""][:2] if isinstance(values, list) else ("", values)
+        if isinstance(values, dict) and values.get("type") == "m2m":
+            objects = ", ".join(str(item) for item in values.get("objects", []))
+            before, after = "", f"{values.get('operation', 'change')}: {objects}"
+        elif isinstance(values, list):
+            before, after = [*values, "", ""][:2]
+        else:
+            before, after = "", values
+        if entry.action == LogEntry.Action.CREATE:
+            before = ""
         rows.append({"field": field, "before": before, "after": after})
     return rows

@@ -30,9 +30,17 @@ class LogEntryTable(tables.Table):
     def render_changes(self, record: LogEntry) -> SafeString:
         return format_html_join(
             "",
-            '<div class="small"><span class="fw-semibold">{}</span>: '
-            '<span class="diff-old">{}</span> → <span class="diff-new">{}</span></div>',
-            ((row["field"], row["before"], row["after"]) for row in change_rows(record)),
+            '<div class="small"><span class="fw-semibold">{}</span>: {}<span class="diff-new">{}</span></div>',
+            (
+                (
+                    row["field"],
+                    format_html('<span class="diff-old">{}</span> → ', row["before"])
+                    if row["before"]
+                    else "",
+                    row["after"],
+                )
+                for row in change_rows(record)
+            ),
         ) or format_html('<span class="text-muted small">—</span>')
 
     def value_changes(self, record: LogEntry) -> str:

@@ -15,6 +15,7 @@ from frpdesk.partner.models import (
 
 class PartnerProfileForm(forms.ModelForm[PartnerProfile]):
     website = forms.URLField(required=False, assume_scheme="https")
+
     class Meta:
         model = PartnerProfile
         fields = [

@@ -3,7 +3,9 @@ from django.test import Client
 
 
 @pytest.mark.django_db
-def test_home_page_renders_for_program_admin(client: Client, program_admin, partner_profile) -> None:
+def test_home_page_renders_for_program_admin(
+    client: Client, program_admin, partner_profile
+) -> None:
     client.force_login(program_admin)
     response = client.get("/")
     assert response.status_code == 200

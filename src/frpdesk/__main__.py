@@ -1,0 +1,3 @@
+from frpdesk.cli import main
+
+main()

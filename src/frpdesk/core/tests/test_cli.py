@@ -1,0 +1,70 @@
+"""The `frpdesk` console script and its operator commands."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import call_command
+
+from frpdesk.accounts.models import User
+from frpdesk.directory.models import DirectoryPartner
+from frpdesk.partner.models import ProgramContact
+
+
+def test_console_script_runs_django_commands_with_the_preset(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "frpdesk", "help", "import_sku_catalog"],
+        capture_output=True,
+        text=True,
+        env={"FRPDESK_DATA_DIR": str(tmp_path), "PATH": ""},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "usage: frpdesk import_sku_catalog" in result.stdout
+    assert "Refresh the SKU catalog" in result.stdout
+
+
+@pytest.mark.django_db
+def test_schema_command_writes_a_valid_openapi_document(tmp_path: Path) -> None:
+    target = tmp_path / "schema.yml"
+    call_command("spectacular", "--file", str(target), "--validate", "--fail-on-warn")
+    schema = yaml.safe_load(target.read_text())
+    assert schema["openapi"].startswith("3.")
+    for path in (
+        "/api/partner/profile/",
+        "/api/directory/",
+        "/api/catalog/workloads/",
+        "/api/catalog/skus/",
+        "/api/audit-log/",
+    ):
+        assert path in schema["paths"]
+    assert "tokenAuth" in schema["components"]["securitySchemes"]
+
+
+@pytest.mark.django_db
+def test_demo_loads_twice_without_duplicates(
+    settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings.DATA_DIR = tmp_path
+    call_command("load_demo")
+    first = capsys.readouterr().out
+    counts = (
+        User.objects.count(),
+        DirectoryPartner.objects.count(),
+        ProgramContact.objects.count(),
+    )
+    call_command("load_demo")
+    assert (
+        User.objects.count(),
+        DirectoryPartner.objects.count(),
+        ProgramContact.objects.count(),
+    ) == counts
+    assert capsys.readouterr().out == first  # the same logins, the same password
+    password = (tmp_path / "demo-password").read_text().strip()
+    assert f"admin       {password}" in first
+    admin = User.objects.get(username="admin")
+    assert admin.check_password(password)
+    assert admin.is_superuser
+    assert ProgramContact.objects.filter(is_spoc=True).count() == 1
