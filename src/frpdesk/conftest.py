@@ -137,7 +137,7 @@ class BrowserSession:
         self.page.fill("#id_username", user.username)
         self.page.fill("#id_password", password)
         self.page.click("[data-testid=sign-in]")
-        self.page.wait_for_url(re.compile(r".*/$"))
+        self.page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
     def screenshot(self, label: str = "") -> Path:
         self.shots += 1

@@ -1,6 +1,7 @@
 from django import forms
 
 from frpdesk.catalog.models import Workload
+from frpdesk.core.forms import CheckboxList
 from frpdesk.directory.models import DirectoryPartner
 
 
@@ -9,7 +10,7 @@ class DirectoryPartnerForm(forms.ModelForm[DirectoryPartner]):
     endorsed_workloads = forms.ModelMultipleChoiceField(
         queryset=Workload.objects.all(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxList,
         help_text="Workloads this partner is endorsed to deliver.",
     )
 

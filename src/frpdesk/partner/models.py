@@ -3,6 +3,7 @@
 import datetime
 from collections.abc import Sequence
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import BaseConstraint, Q
 from django_countries.fields import CountryField
@@ -120,11 +121,24 @@ class Endorsement(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="endorsement_ends_after_start",
+                violation_error_message="An endorsement cannot end before it starts.",
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.workload} from {self.valid_from}"
+
+    def clean(self) -> None:
+        if (
+            self.valid_to is not None
+            and self.valid_from is not None
+            and self.valid_to < self.valid_from
+        ):
+            raise ValidationError(
+                {
+                    "valid_to": "Valid to must be on or after valid from; leave it empty for no end date."
+                }
+            )
 
     def is_active(self, on: datetime.date) -> bool:
         return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)

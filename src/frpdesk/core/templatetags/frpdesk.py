@@ -11,7 +11,9 @@ register = template.Library()
 
 
 def _widget_class(widget: forms.Widget) -> str:
-    if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return ""  # each option is styled by the CheckboxList/RadioList templates
+    if isinstance(widget, forms.CheckboxInput):
         return "form-check-input"
     if isinstance(widget, forms.Select | forms.SelectMultiple):
         return "form-select"
@@ -21,6 +23,11 @@ def _widget_class(widget: forms.Widget) -> str:
 @register.filter
 def is_checkbox(field: BoundField) -> bool:
     return isinstance(field.field.widget, forms.CheckboxInput)
+
+
+@register.filter
+def is_multi_select(field: BoundField) -> bool:
+    return type(field.field.widget) is forms.SelectMultiple
 
 
 @register.simple_tag
