@@ -17,6 +17,12 @@ CHROMIUM = os.environ.get("FRPDESK_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Real hashing costs ~0.4 s per user; tests check roles and flows, not hash strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_user(db: None) -> Callable[..., User]:
     def make(role: str | None = None, username: str | None = None, **fields: Any) -> User:

@@ -2,11 +2,13 @@
 
 from typing import TYPE_CHECKING, Any
 
+from auditlog.context import auditlog_value
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.http import Http404
 from rest_framework import exceptions, pagination
+from rest_framework.authentication import TokenAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework.serializers import as_serializer_error
 
@@ -16,6 +18,24 @@ if TYPE_CHECKING:
     from rest_framework.request import Request
     from rest_framework.response import Response
     from rest_framework.views import APIView
+
+
+class AuditedTokenAuthentication(TokenAuthentication):
+    """Token auth that names the user to the audit trail.
+
+    django-auditlog's middleware records the actor before the view runs, when a token user is
+    still anonymous (DRF authenticates inside the view); complete its context here.
+    """
+
+    def authenticate(self, request: "Request") -> Any:
+        result = super().authenticate(request)
+        if result is not None:
+            try:
+                audit_context = auditlog_value.get()
+            except LookupError:
+                return result
+            audit_context["actor"] = result[0]
+        return result
 
 
 class StandardPagination(pagination.PageNumberPagination):

@@ -103,7 +103,11 @@ class FormPageMixin(AccessMixin):
     object: models.Model | None
 
     def perform_save(self, form: Any) -> models.Model:
-        instance: models.Model = form.save()
+        """Validate the whole record (fields the form leaves out, constraints) and save it."""
+        instance: models.Model = form.save(commit=False)
+        instance.full_clean()
+        instance.save()
+        form.save_m2m()
         return instance
 
     def form_valid(self, form: Any) -> HttpResponse:

@@ -117,5 +117,5 @@ class ReferralProfileForm(forms.ModelForm[ReferralProfile]):
         try:
             services.check_referral_pause(value)
         except ValidationError as error:
-            raise ValidationError(error.message_dict["referrals_paused_until"]) from error
+            raise ValidationError(error.error_dict["referrals_paused_until"]) from error
         return value

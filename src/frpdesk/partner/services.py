@@ -144,13 +144,11 @@ def check_endorsement_overlap(endorsement: Endorsement) -> None:
     for other in others:
         if other.valid_from <= end and endorsement.valid_from <= (other.valid_to or far_future):
             until = other.valid_to.isoformat() if other.valid_to else "open-ended"
-            raise ValidationError(
-                {
-                    "valid_from": f"Overlaps the existing {other.workload} endorsement "
-                    f"({other.valid_from.isoformat()} to {until})."
-                },
-                code="overlap",
+            message = (
+                f"Overlaps the existing {other.workload} endorsement "
+                f"({other.valid_from.isoformat()} to {until})."
             )
+            raise ValidationError({"valid_from": ValidationError(message, code="overlap")})
 
 
 @transaction.atomic
@@ -180,19 +178,17 @@ def check_referral_pause(
     longest = threshold_int("referral_pause_max_days")
     latest = today + datetime.timedelta(days=longest)
     if paused_until < today:
+        message = "The pause must end today or later; clear the date to resume referrals."
         raise ValidationError(
-            {
-                "referrals_paused_until": "The pause must end today or later; clear the date to resume referrals."
-            },
-            code="pause_in_past",
+            {"referrals_paused_until": ValidationError(message, code="pause_in_past")}
         )
     if paused_until > latest:
+        message = (
+            f"Referrals can be paused for at most {longest} days: "
+            f"choose {latest.isoformat()} or earlier."
+        )
         raise ValidationError(
-            {
-                "referrals_paused_until": f"Referrals can be paused for at most {longest} days: "
-                f"choose {latest.isoformat()} or earlier."
-            },
-            code="pause_too_long",
+            {"referrals_paused_until": ValidationError(message, code="pause_too_long")}
         )
 
 
