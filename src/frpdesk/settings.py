@@ -124,6 +124,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The FastTrack Ready Partner workspace: partner profile, directory, catalog.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

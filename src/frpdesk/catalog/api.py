@@ -78,8 +78,12 @@ class SkuSerializer(serializers.ModelSerializer[Sku]):
         fields = ["id", "string_id", "guid", "product_name", "service_plans"]
 
 
-def _serializer(model: type[Any], fields: list[str]) -> type[serializers.ModelSerializer[Any]]:
-    meta = type("Meta", (), {"model": model, "fields": ["id", *fields]})
+def _serializer(
+    model: type[Any], fields: list[str], read_only: tuple[str, ...] | list[str] = ()
+) -> type[serializers.ModelSerializer[Any]]:
+    meta = type(
+        "Meta", (), {"model": model, "fields": ["id", *fields], "read_only_fields": list(read_only)}
+    )
     return type(f"{model.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta})
 
 
@@ -89,13 +93,17 @@ def _viewset(
     filterset: type[Any],
     *,
     writable: bool = True,
+    fixed_set: bool = False,
     queryset: Any = None,
 ) -> type[Any]:
+    """``fixed_set``: entries can be edited but not added or removed (workloads, thresholds)."""
     base = ScopedModelViewSet if writable else ScopedReadOnlyViewSet
+    methods = ["get", "put", "patch", "head", "options"] if fixed_set else base.http_method_names
     return type(
         f"{model.__name__}ViewSet",
         (base,),
         {
+            "http_method_names": methods,
             "queryset": model.objects.all() if queryset is None else queryset,
             "serializer_class": serializer,
             "filterset_class": filterset,
@@ -109,6 +117,7 @@ VIEWSETS: dict[str, type[Any]] = {
         Workload,
         WorkloadSerializer,
         filters.WorkloadFilter,
+        fixed_set=True,
         queryset=Workload.objects.prefetch_related("out_of_scope"),
     ),
     "catalog/out-of-scope-items": _viewset(
@@ -119,8 +128,11 @@ VIEWSETS: dict[str, type[Any]] = {
     ),
     "catalog/thresholds": _viewset(
         Threshold,
-        _serializer(Threshold, ["code", "name", "value", "unit", "description"]),
+        _serializer(
+            Threshold, ["code", "name", "value", "unit", "description"], read_only=["code"]
+        ),
         filters.ThresholdFilter,
+        fixed_set=True,
     ),
     "catalog/scope-questions": _viewset(
         ScopeQuestion,

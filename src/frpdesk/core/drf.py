@@ -53,6 +53,12 @@ def json_exception_handler(exc: Exception, context: dict[str, Any]) -> "Response
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or None)
+    elif isinstance(exc, models.ProtectedError | models.RestrictedError):
+        from frpdesk.core.views import still_used_message
+
+        conflict = exceptions.APIException(still_used_message(context["view"].get_object(), exc))
+        conflict.status_code = 409
+        exc = conflict
     response = exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" not in response.data:
         response.data = {"detail": "Some fields are not valid.", "errors": response.data}

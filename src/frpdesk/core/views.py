@@ -159,8 +159,21 @@ class DeletePage(AccessMixin, DeleteView):
         except ValidationError as error:
             messages.error(self.request, " ".join(error.messages))
             return HttpResponseRedirect(self.request.path)
+        except (models.ProtectedError, models.RestrictedError) as error:
+            messages.error(self.request, still_used_message(self.object, error))
+            return HttpResponseRedirect(self.request.path)
         messages.success(self.request, f"Deleted {self.object}.")
         return HttpResponseRedirect(self.get_success_url())
+
+
+def still_used_message(
+    instance: models.Model, error: models.ProtectedError | models.RestrictedError
+) -> str:
+    blockers = sorted({str(item) for item in error.args[1]})
+    shown = ", ".join(blockers[:5]) + (
+        f" and {len(blockers) - 5} more" if len(blockers) > 5 else ""
+    )
+    return f"{instance} cannot be deleted: it is still used by {shown}."
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -188,12 +201,13 @@ def home(request: HttpRequest) -> HttpResponse:
     from frpdesk.catalog.models import EligiblePlan, Sku, Threshold, VasItem, Workload
     from frpdesk.directory.models import DirectoryPartner
     from frpdesk.partner import services as partner_services
+    from frpdesk.partner.models import PartnerProfile
 
     user = request.user
-    profile = partner_services.current_profile()
+    profile = partner_services.current_profile() if can(user, "view", PartnerProfile) else None
     today = timezone.localdate()
     context: dict[str, Any] = {"title": "Home", "profile": profile, "today": today}
-    if profile is not None and can(user, "view", type(profile)):
+    if profile is not None:
         context["spoc"] = partner_services.spoc(profile)
         context["endorsements"] = partner_services.active_endorsements(profile, today)
         context["memberships"] = list(profile.memberships.all())

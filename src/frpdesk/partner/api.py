@@ -99,7 +99,10 @@ class ReferralProfileView(generics.RetrieveUpdateAPIView[ReferralProfile]):
     access_model = ReferralProfile
 
     def get_object(self) -> ReferralProfile:
-        return ReferralProfile.objects.get_or_create(profile=_profile())[0]
+        referral_profile = ReferralProfile.objects.filter(profile=_profile()).first()
+        if referral_profile is None:
+            raise Http404("The referral profile has not been set up yet.")
+        return referral_profile
 
     def perform_update(self, serializer: Any) -> None:
         referral_profile = serializer.instance

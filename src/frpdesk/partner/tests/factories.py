@@ -3,7 +3,13 @@ import datetime
 import factory
 
 from frpdesk.catalog.models import Workload
-from frpdesk.partner.models import Endorsement, PartnerProfile, ProgramContact, ProgramMembership
+from frpdesk.partner.models import (
+    Endorsement,
+    PartnerProfile,
+    ProgramContact,
+    ProgramMembership,
+    ReferralProfile,
+)
 from frpdesk.partner.services import PROFILE_PK
 
 
@@ -21,6 +27,10 @@ class PartnerProfileFactory(factory.django.DjangoModelFactory):
     location_partner_id = "4871299"
     location_city = "Seattle"
     location_country = "US"
+    # save_profile creates the referral profile with the profile; so does the factory.
+    referral_profile = factory.RelatedFactory(
+        "frpdesk.partner.tests.factories.ReferralProfileFactory", factory_related_name="profile"
+    )
     spoc = factory.RelatedFactory(
         "frpdesk.partner.tests.factories.ProgramContactFactory",
         factory_related_name="profile",
@@ -57,3 +67,10 @@ class EndorsementFactory(factory.django.DjangoModelFactory):
     workload = factory.LazyFunction(lambda: Workload.objects.get(code="teams"))
     valid_from = datetime.date(2024, 1, 1)
     valid_to = None
+
+
+class ReferralProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReferralProfile
+
+    profile = factory.SubFactory(PartnerProfileFactory)

@@ -146,7 +146,7 @@ class TestProfile:
 
 
 class TestReferralProfile:
-    def test_get_creates_an_empty_one(self, api: APIClient, partner_profile) -> None:
+    def test_get_returns_the_empty_referral_profile(self, api: APIClient, partner_profile) -> None:
         assert api.get(REFERRAL_URL).json() == {
             "languages": [],
             "industries": [],
@@ -155,6 +155,15 @@ class TestReferralProfile:
             "referral_contact": None,
             "referrals_paused_until": None,
         }
+
+    def test_a_missing_referral_profile_is_a_json_404_and_reading_creates_nothing(
+        self, api: APIClient, partner_profile
+    ) -> None:
+        ReferralProfile.objects.all().delete()
+        response = api.get(REFERRAL_URL)
+        assert response.status_code == 404
+        assert response.json() == {"detail": "The referral profile has not been set up yet."}
+        assert not ReferralProfile.objects.exists()
 
     def test_patch(self, api: APIClient, partner_profile, spoc: ProgramContact) -> None:
         response = api.patch(

@@ -400,7 +400,7 @@ def test_save_referral_profile_refuses_a_long_pause(
 ) -> None:
     from django.utils import timezone
 
-    referral_profile = ReferralProfile.objects.create(profile=partner_profile)
+    referral_profile = partner_profile.referral_profile
     referral_profile.referrals_paused_until = timezone.localdate() + datetime.timedelta(days=31)
     with pytest.raises(ValidationError):
         services.save_referral_profile(acting_user=program_admin, referral_profile=referral_profile)

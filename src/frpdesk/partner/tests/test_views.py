@@ -98,7 +98,7 @@ class TestProfilePage:
         self, admin_web: Client, partner_profile: PartnerProfile
     ) -> None:
         until = timezone.localdate() + datetime.timedelta(days=5)
-        ReferralProfile.objects.create(profile=partner_profile, referrals_paused_until=until)
+        ReferralProfile.objects.filter(profile=partner_profile).update(referrals_paused_until=until)
         html = page(admin_web.get("/partner/"))
         assert f"Referrals paused until {until.isoformat()}" in html
 

@@ -1,0 +1,746 @@
+"""Permissions through every path: each page, export and API endpoint with a user of every role.
+
+The expected access is written down here, independently of the code under test:
+
+- Program administrator: reads and manages the catalog, the partner profile and the directory,
+  reads users and the audit trail.
+- Delivery consultant, Sales, Executive: read the catalog, the partner profile and the directory.
+- Auditor: reads the same, plus the audit trail.
+- A signed-in user without a role: the home page and their own account only.
+- Anonymous visitors: pages send them to the login page; the API answers 401/403 in JSON.
+
+Page and endpoint tables are generated from ``CATALOG_PAGES`` and the API router, so a new
+catalog table or endpoint is covered (and must be classified here) without editing the tests.
+A refused request must not show the data it was refused, and must not change anything.
+"""
+
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import openpyxl
+import pytest
+from auditlog.models import LogEntry
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.db import DEFAULT_DB_ALIAS, models
+from django.db.models.deletion import Collector, ProtectedError
+from django.test import Client
+from django.urls import reverse
+from django.utils.html import escape
+from rest_framework.authtoken.models import Token
+
+from frpdesk.accounts import roles
+from frpdesk.accounts.models import User
+from frpdesk.catalog.views import CATALOG_PAGES
+from frpdesk.core.exports import EXPORT_FORMATS
+from frpdesk.directory.tests.factories import DirectoryPartnerFactory
+from frpdesk.partner.models import ReferralProfile
+from frpdesk.partner.tests.factories import (
+    EndorsementFactory,
+    ProgramContactFactory,
+    ProgramMembershipFactory,
+)
+from frpdesk.urls import router
+
+# --- who may do what -------------------------------------------------------------------------
+
+NO_ROLE = "no role"
+ROLE_FIXTURES = {
+    roles.PROGRAM_ADMINISTRATOR: "program_admin",
+    roles.DELIVERY_CONSULTANT: "consultant",
+    roles.SALES: "sales",
+    roles.EXECUTIVE: "executive",
+    roles.AUDITOR: "auditor",
+    NO_ROLE: "outsider",
+}
+ROLES = tuple(ROLE_FIXTURES)
+
+SIGNED_IN = frozenset(ROLES)
+VIEW = SIGNED_IN - {NO_ROLE}
+MANAGE = frozenset({roles.PROGRAM_ADMINISTRATOR})
+HISTORY = frozenset({roles.PROGRAM_ADMINISTRATOR, roles.AUDITOR})
+USERS = frozenset({roles.PROGRAM_ADMINISTRATOR})  # accounts.view_user
+
+# Router prefixes whose viewsets take no writes, and those that show the audit trail.
+READ_ONLY_ENDPOINTS = frozenset({"catalog/skus", "catalog/service-plans", "audit-log"})
+HISTORY_ENDPOINTS = frozenset({"audit-log"})
+
+
+class Objects(dict[str, Any]):
+    """Records by ``app_label.model``; reference data (the catalog) is looked up when asked for."""
+
+    def __missing__(self, label: str) -> models.Model:
+        self[label] = row = _deletable_row(apps.get_model(label))
+        return row
+
+    def target(self, label: str) -> models.Model | None:
+        return self[label] if label else None
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def objects(partner_profile: Any, make_user: Callable[..., User]) -> Objects:
+    """A record of every model a page or endpoint is about, by ``app_label.model``.
+
+    The partner's records are made here; reference data is picked from what migrations loaded.
+    Each record is deletable (nothing protects it), so an allowed delete really deletes it.
+    """
+    found = Objects()
+    assert ReferralProfile.objects.filter(profile=partner_profile).exists()  # as save_profile()
+    found.update(
+        {
+            "partner.partnerprofile": partner_profile,
+            "partner.referralprofile": partner_profile.referral_profile,
+            # Not the SPOC: the SPOC can be neither deleted nor made SPOC again.
+            "partner.programcontact": ProgramContactFactory(
+                profile=partner_profile, name="Robin Quayle", email="robin@contoso.example"
+            ),
+            "partner.programmembership": ProgramMembershipFactory(
+                profile=partner_profile, name="Contoso Northwind – FRP"
+            ),
+            "partner.endorsement": EndorsementFactory(profile=partner_profile),
+            "directory.directorypartner": DirectoryPartnerFactory(
+                name="Fabrikam Delivery Partners",
+                partner_id="5550123",
+                contact_name="Kim Akers",
+                contact_email="kim@fabrikam.example",
+                endorsed_workloads=["teams"],
+            ),
+            "accounts.user": make_user(
+                None, username="history-subject", first_name="Quinn", last_name="Harper"
+            ),
+        }
+    )
+    found["auditlog.logentry"] = LogEntry.objects.get_for_object(
+        found["directory.directorypartner"]
+    ).first()
+    assert found["auditlog.logentry"] is not None, "auditlog should record the partner's creation"
+    return found
+
+
+def _deletable_row(model: type[models.Model]) -> models.Model:
+    rows = list(model._default_manager.order_by("-pk")[:20])
+    assert rows, f"Reference data should fill {model._meta.label}"
+    for row in rows:
+        try:
+            Collector(using=DEFAULT_DB_ALIAS).collect([row])
+        except ProtectedError:
+            continue
+        return row
+    pytest.fail(f"No {model._meta.label} row can be deleted")
+
+
+def sentinels(instance: models.Model) -> list[str]:
+    """Text that shows ``instance`` on a page or in a response."""
+    texts = [str(instance)]
+    for name in (
+        "name",
+        "organisation_name",
+        "partner_id",
+        "contact_email",
+        "email",
+        "object_repr",
+    ):
+        value = getattr(instance, name, None)
+        if isinstance(value, str) and len(value) > 3:
+            texts.append(value)
+    return texts
+
+
+def assert_not_shown(body: str, instance: models.Model) -> None:
+    for text in sentinels(instance):
+        assert text not in body, f"{text!r} was shown"
+        assert escape(text) not in body, f"{text!r} was shown"
+
+
+def assert_shown(body: str, instance: models.Model) -> None:
+    assert any(escape(text) in body for text in sentinels(instance)), f"{instance} is missing"
+
+
+def readers_of(label: str) -> frozenset[str]:
+    """The roles that may read records of ``label`` at all."""
+    return {"accounts.user": USERS, "auditlog.logentry": HISTORY}.get(label, VIEW)
+
+
+def page_content(body: str) -> str:
+    """The page without its frame (the header names the partner to those who may read it)."""
+    match = re.search(r"<main\b.*?</main>", body, re.DOTALL)
+    assert match, "pages render inside <main>"
+    return match.group(0)
+
+
+def sign_in(request: pytest.FixtureRequest, client: Client, role: str) -> User:
+    user: User = request.getfixturevalue(ROLE_FIXTURES[role])
+    client.force_login(user)
+    return user
+
+
+def log_size() -> int:
+    """Every change is audited, so an unchanged audit log means nothing was written."""
+    return LogEntry.objects.count()
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+OPERATIONS_METHODS = ("get", "post", "patch", "delete")
+
+
+@dataclass(frozen=True)
+class Page:
+    url_name: str
+    allowed: frozenset[str]
+    kind: str  # list | detail | form | delete | action (POST only)
+    target: str = ""  # the record the page is about ("app_label.model")
+    arg: str = ""  # "pk": the target's pk; "history": the target's label and pk
+
+    def url(self, objects: Objects) -> str:
+        if self.arg == "pk":
+            return reverse(self.url_name, kwargs={"pk": objects[self.target].pk})
+        if self.arg == "history":
+            return reverse(
+                self.url_name,
+                kwargs={"model_label": self.target, "pk": objects[self.target].pk},
+            )
+        return reverse(self.url_name)
+
+    def requests(self) -> tuple[str, ...]:
+        return {
+            "list": ("get", *EXPORT_FORMATS),
+            "detail": ("get",),
+            "form": ("get", "post"),
+            "delete": ("get", "post"),
+            "action": ("post",),
+        }[self.kind]
+
+
+def catalog_pages() -> Iterator[Page]:
+    for pages in CATALOG_PAGES:
+        label, name = pages.model._meta.label_lower, pages.name
+        yield Page(f"catalog:{name}-list", VIEW, "list", label)
+        if pages.form is None:
+            continue
+        yield Page(f"catalog:{name}-edit", MANAGE, "form", label, "pk")
+        if pages.can_create:
+            yield Page(f"catalog:{name}-create", MANAGE, "form", label)
+            yield Page(f"catalog:{name}-delete", MANAGE, "delete", label, "pk")
+
+
+PAGES: tuple[Page, ...] = (
+    Page("core:home", SIGNED_IN, "detail"),
+    Page("accounts:account", SIGNED_IN, "detail"),
+    Page("accounts:password_change", SIGNED_IN, "form"),
+    Page("accounts:regenerate-token", SIGNED_IN, "action"),
+    Page("accounts:user-list", USERS, "list", "accounts.user"),
+    Page("partner:profile", VIEW, "detail", "partner.partnerprofile"),
+    Page("partner:profile-edit", MANAGE, "form", "partner.partnerprofile"),
+    Page("partner:contacts-edit", MANAGE, "form", "partner.programcontact"),
+    Page("partner:referral-profile-edit", MANAGE, "form", "partner.referralprofile"),
+    Page("partner:membership-create", MANAGE, "form"),
+    Page("partner:membership-edit", MANAGE, "form", "partner.programmembership", "pk"),
+    Page("partner:membership-delete", MANAGE, "delete", "partner.programmembership", "pk"),
+    Page("partner:endorsement-create", MANAGE, "form"),
+    Page("partner:endorsement-edit", MANAGE, "form", "partner.endorsement", "pk"),
+    Page("partner:endorsement-delete", MANAGE, "delete", "partner.endorsement", "pk"),
+    Page("directory:list", VIEW, "list", "directory.directorypartner"),
+    Page("directory:create", MANAGE, "form"),
+    Page("directory:detail", VIEW, "detail", "directory.directorypartner", "pk"),
+    Page("directory:edit", MANAGE, "form", "directory.directorypartner", "pk"),
+    Page("directory:delete", MANAGE, "delete", "directory.directorypartner", "pk"),
+    Page("catalog:workload-detail", VIEW, "detail", "catalog.workload", "pk"),
+    Page("catalog:sku-list", VIEW, "list", "catalog.sku"),
+    Page("catalog:sku-detail", VIEW, "detail", "catalog.sku", "pk"),
+    *catalog_pages(),
+    Page("history:audit", HISTORY, "list", "auditlog.logentry"),
+    Page("history:object", HISTORY, "detail", "directory.directorypartner", "history"),
+    Page("history:object", HISTORY, "detail", "partner.partnerprofile", "history"),
+    Page("history:object", HISTORY, "detail", "catalog.workload", "history"),
+    # Both the history permission and the right to view the record are needed.
+    Page("history:object", HISTORY & USERS, "detail", "accounts.user", "history"),
+)
+
+# Pages (and their exports) that show their record to those allowed to see it.
+SHOWS_TARGET = {
+    "accounts:user-list",
+    "partner:profile",
+    "directory:list",
+    "directory:detail",
+    "history:audit",
+}
+
+PAGE_REQUESTS = [
+    pytest.param(page, how, id=f"{page.url_name}:{page.target or '-'}:{how}")
+    for page in PAGES
+    for how in page.requests()
+]
+
+
+def request_page(client: Client, page: Page, how: str, objects: Objects) -> Any:
+    url = page.url(objects)
+    if how == "post":
+        return client.post(url)
+    if how in EXPORT_FORMATS:
+        return client.get(url, {"export": how})
+    return client.get(url)
+
+
+def exported_text(response: Any, export_format: str) -> str:
+    """The cells of an export, as text (escaped like HTML, for ``assert_shown``)."""
+    if export_format == "csv":
+        return escape(response.content.decode("utf-8-sig"))
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+    cells = (
+        cell for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row
+    )
+    return escape("\n".join(str(cell) for cell in cells if cell is not None))
+
+
+def test_every_page_is_in_the_matrix() -> None:
+    """A new URL pattern in an app's urls.py must be added to PAGES (or to the catalog)."""
+    from django.urls import get_resolver
+
+    covered = {page.url_name for page in PAGES}
+    ignored = {"accounts:login", "accounts:logout"}  # public by design
+    names = set()
+    for namespace, (_prefix, resolver) in get_resolver().namespace_dict.items():
+        if namespace != "admin":  # Django's, for staff; see test_django_admin_is_for_staff_only
+            names |= {
+                f"{namespace}:{name}" for name in resolver.reverse_dict if isinstance(name, str)
+            }
+    assert names - ignored - covered == set()
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("page", "how"), PAGE_REQUESTS)
+def test_page_access(
+    request: pytest.FixtureRequest,
+    client: Client,
+    objects: Objects,
+    page: Page,
+    how: str,
+    role: str,
+) -> None:
+    sign_in(request, client, role)
+    target = objects.target(page.target)
+    before = log_size()
+
+    response = request_page(client, page, how, objects)
+
+    body = response.content.decode(errors="replace")
+    if role not in page.allowed:
+        assert response.status_code == 403
+        assert response["Content-Type"].startswith("text/html")
+        assert "attachment" not in response.get("Content-Disposition", "")
+        assert 'data-testid="forbidden"' in body
+        if target is not None:
+            # Nothing of the record in the refusal; nothing at all to those who may not read it.
+            may_read = role in readers_of(page.target)
+            assert_not_shown(page_content(body) if may_read else body, target)
+            assert type(target)._default_manager.filter(pk=target.pk).exists()
+        assert log_size() == before, "a refused request changed data"
+        return
+
+    if how in EXPORT_FORMATS:
+        assert response.status_code == 200
+        assert response["Content-Type"] == EXPORT_FORMATS[how]
+        assert response["Content-Disposition"].startswith("attachment;")
+        if page.url_name in SHOWS_TARGET:
+            assert_shown(exported_text(response, how), target)
+    elif page.kind == "delete" and how == "post":
+        assert response.status_code == 302
+        assert not type(target)._default_manager.filter(pk=target.pk).exists()
+    elif page.kind == "action":
+        assert response.status_code == 302
+    elif how == "post":
+        assert response.status_code in (200, 302)
+    else:
+        assert response.status_code == 200
+        if page.url_name in SHOWS_TARGET:
+            assert_shown(body, target)
+        if page.url_name == "history:object":
+            assert 'data-testid="history"' in body
+            has_entries = LogEntry.objects.get_for_object(target).exists()
+            assert ("No recorded changes yet." in body) is not has_entries
+    if how != "post":
+        assert log_size() == before, "reading a page changed data"
+
+
+# What a user without a role may open, and two refusals: none may show the partner's data.
+OUTSIDER_PAGES = [
+    pytest.param(page, id=f"{page.url_name}:{page.target or '-'}")
+    for page in PAGES
+    if (NO_ROLE in page.allowed and "get" in page.requests())
+    or page.url_name in ("partner:profile", "directory:detail")
+]
+
+
+@pytest.mark.parametrize("page", OUTSIDER_PAGES)
+def test_user_without_role_sees_no_partner_data(
+    client: Client, objects: Objects, outsider: User, page: Page
+) -> None:
+    client.force_login(outsider)
+    response = client.get(page.url(objects))
+    assert response.status_code == (200 if NO_ROLE in page.allowed else 403)
+    body = response.content.decode()
+    for label in (
+        "partner.partnerprofile",
+        "partner.programcontact",
+        "partner.programmembership",
+        "directory.directorypartner",
+    ):
+        assert_not_shown(body, objects[label])
+    assert "Avery Morgan" not in body  # the SPOC
+
+
+@pytest.mark.parametrize(("page", "how"), PAGE_REQUESTS)
+def test_anonymous_page_access_redirects_to_login(
+    client: Client, objects: Objects, page: Page, how: str
+) -> None:
+    target = objects.target(page.target)
+    before = log_size()
+
+    response = request_page(client, page, how, objects)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login") + "?next=")
+    if target is not None:
+        assert type(target)._default_manager.filter(pk=target.pk).exists()
+    assert log_size() == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_django_admin_is_for_staff_only(
+    request: pytest.FixtureRequest, client: Client, role: str
+) -> None:
+    sign_in(request, client, role)
+    response = client.get(reverse("admin:accounts_user_changelist"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+# --- API -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    path: str
+    model: type[models.Model]
+    readers: frozenset[str]
+    writable: bool
+    singleton: bool = False
+    methods: frozenset[str] = frozenset(OPERATIONS_METHODS)
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label_lower
+
+    def url(self, operation: str, objects: Objects) -> str:
+        if self.singleton or operation in ("list", "create"):
+            return self.path
+        return f"{self.path}{objects[self.label].pk}/"
+
+
+def router_endpoints() -> Iterator[Endpoint]:
+    for prefix, viewset, _basename in router.registry:
+        yield Endpoint(
+            f"/api/{prefix}/",
+            viewset.queryset.model,
+            HISTORY if prefix in HISTORY_ENDPOINTS else VIEW,
+            writable=prefix not in READ_ONLY_ENDPOINTS,
+            methods=frozenset(viewset.http_method_names),
+        )
+
+
+def singleton_endpoints() -> Iterator[Endpoint]:
+    from frpdesk.partner.models import PartnerProfile
+
+    yield Endpoint("/api/partner/profile/", PartnerProfile, VIEW, True, singleton=True)
+    yield Endpoint("/api/partner/referral-profile/", ReferralProfile, VIEW, True, singleton=True)
+
+
+ENDPOINTS = (*router_endpoints(), *singleton_endpoints())
+OPERATIONS = {
+    "list": "get",
+    "detail": "get",
+    "create": "post",
+    "update": "patch",
+    "delete": "delete",
+}
+
+
+def endpoint_operations(endpoint: Endpoint) -> tuple[str, ...]:
+    if endpoint.singleton:  # retrieve and update; create and delete are refused
+        return ("detail", "create", "update", "delete")
+    return tuple(OPERATIONS)
+
+
+API_REQUESTS = [
+    pytest.param(endpoint, operation, id=f"{endpoint.path}:{operation}")
+    for endpoint in ENDPOINTS
+    for operation in endpoint_operations(endpoint)
+]
+
+
+def expected_api_status(endpoint: Endpoint, operation: str, role: str) -> set[int]:
+    if operation in ("list", "detail"):
+        return {200} if role in endpoint.readers else {403}
+    refused_method = (
+        not endpoint.writable
+        or OPERATIONS[operation] not in endpoint.methods
+        or (endpoint.singleton and operation in ("create", "delete"))
+    )
+    if refused_method:
+        return {403, 405}
+    if role not in MANAGE:
+        return {403}
+    # An empty create fails validation, which shows the request got past the permission check.
+    return {"create": {400}, "update": {200}, "delete": {204}}[operation]
+
+
+def call_api(client: Client, method: str, url: str, **headers: str) -> Any:
+    if method in ("post", "patch"):
+        return getattr(client, method)(url, {}, content_type="application/json", **headers)
+    return getattr(client, method)(url, **headers)
+
+
+def assert_refused_json(response: Any) -> None:
+    assert response["Content-Type"].startswith("application/json")
+    data = response.json()
+    assert set(data) == {"detail"}, "a refusal carries a message and no data"
+    assert data["detail"]
+
+
+def test_read_only_endpoints_are_classified() -> None:
+    """A new read-only viewset must be added to READ_ONLY_ENDPOINTS, and vice versa."""
+    without_create = {
+        prefix for prefix, viewset, _ in router.registry if not hasattr(viewset, "create")
+    }
+    assert without_create == READ_ONLY_ENDPOINTS
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("endpoint", "operation"), API_REQUESTS)
+def test_api_access(
+    request: pytest.FixtureRequest,
+    client: Client,
+    objects: Objects,
+    endpoint: Endpoint,
+    operation: str,
+    role: str,
+) -> None:
+    sign_in(request, client, role)
+    target = objects[endpoint.label]
+    rows = endpoint.model._default_manager.count()
+    before = log_size()
+
+    response = call_api(client, OPERATIONS[operation], endpoint.url(operation, objects))
+
+    expected = expected_api_status(endpoint, operation, role)
+    assert response.status_code in expected, response.content
+    if response.status_code >= 400:
+        if response.status_code == 400:
+            assert response.json()["errors"]
+        else:
+            assert_refused_json(response)
+        assert endpoint.model._default_manager.count() == rows
+        assert endpoint.model._default_manager.filter(pk=target.pk).exists()
+        assert log_size() == before, "a refused request changed data"
+        return
+    if operation == "list":
+        assert response.json()["count"] >= 1
+    elif operation == "detail" and not endpoint.singleton:
+        assert response.json()["id"] == target.pk
+    elif operation == "delete":
+        assert not endpoint.model._default_manager.filter(pk=target.pk).exists()
+    if operation in ("list", "detail"):
+        assert log_size() == before, "reading changed data"
+
+
+def extra_actions() -> Iterator[Any]:
+    for prefix, viewset, _basename in router.registry:
+        for extra in viewset.get_extra_actions():
+            for method in extra.mapping:
+                yield pytest.param(
+                    prefix, viewset, extra, method, id=f"{prefix}:{extra.url_path}:{method}"
+                )
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("prefix", "viewset", "extra", "method"), list(extra_actions()))
+def test_api_extra_actions_are_for_program_administrators(
+    request: pytest.FixtureRequest,
+    client: Client,
+    objects: Objects,
+    prefix: str,
+    viewset: Any,
+    extra: Any,
+    method: str,
+    role: str,
+) -> None:
+    sign_in(request, client, role)
+    target = objects[viewset.queryset.model._meta.label_lower]
+    url = (
+        f"/api/{prefix}/{target.pk}/{extra.url_path}/"
+        if extra.detail
+        else f"/api/{prefix}/{extra.url_path}/"
+    )
+    before = log_size()
+
+    response = call_api(client, method, url)
+
+    if role in MANAGE or (method == "get" and role in VIEW):
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 403
+        assert_refused_json(response)
+        assert log_size() == before
+
+
+ME = Endpoint("/api/me/", User, readers=SIGNED_IN, writable=False, singleton=True)
+# The API root and the API's description hold no records: every signed-in user may read them.
+DESCRIPTION_PATHS = ("/api/", "/api/schema/", "/api/docs/")
+
+
+def test_every_api_view_is_in_the_matrix() -> None:
+    """API views outside the router must be added to singleton_endpoints (or be ME)."""
+    from frpdesk.accounts import api_urls as accounts_api
+    from frpdesk.partner import api_urls as partner_api
+
+    paths = {f"/api/{url.pattern}" for url in [*accounts_api.urlpatterns, *partner_api.urlpatterns]}
+    covered = {endpoint.path for endpoint in (*ENDPOINTS, ME)}
+    assert paths - covered == set()
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", [ME.path, *DESCRIPTION_PATHS])
+def test_api_views_for_every_signed_in_user(
+    request: pytest.FixtureRequest, client: Client, objects: Objects, role: str, path: str
+) -> None:
+    user = sign_in(request, client, role)
+    response = client.get(path)
+    assert response.status_code == 200
+    body = response.content.decode()
+    for label in ("partner.partnerprofile", "directory.directorypartner"):
+        assert_not_shown(body, objects[label])
+    if path == ME.path:
+        assert response.json()["username"] == user.username
+        assert response.json()["roles"] == ([] if role == NO_ROLE else [role])
+
+
+ANONYMOUS_API_REQUESTS = [*API_REQUESTS, pytest.param(ME, "detail", id=ME.path)]
+
+
+@pytest.mark.parametrize(("endpoint", "operation"), ANONYMOUS_API_REQUESTS)
+def test_anonymous_api_access_is_refused(
+    client: Client, objects: Objects, endpoint: Endpoint, operation: str
+) -> None:
+    rows = endpoint.model._default_manager.count()
+    before = log_size()
+
+    response = call_api(client, OPERATIONS[operation], endpoint.url(operation, objects))
+
+    assert response.status_code in (401, 403)
+    assert_refused_json(response)
+    assert endpoint.model._default_manager.count() == rows
+    assert log_size() == before
+
+
+@pytest.mark.parametrize("path", DESCRIPTION_PATHS)
+def test_anonymous_cannot_read_the_api_description(client: Client, path: str) -> None:
+    response = client.get(path)
+    if path.endswith("/docs/"):  # an HTML page: a refusal or the way to the login page
+        assert response.status_code in (302, 401, 403)
+    else:  # the schema answers in its own format (YAML unless JSON is asked for)
+        assert response.status_code in (401, 403)
+    if path == "/api/":
+        assert_refused_json(response)
+    body = response.content.decode()
+    assert "openapi" not in body.lower()
+    assert "/api/directory/" not in body
+
+
+# --- token authentication --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_token_carries_the_roles(
+    request: pytest.FixtureRequest, client: Client, objects: Objects, role: str
+) -> None:
+    user: User = request.getfixturevalue(ROLE_FIXTURES[role])
+    auth = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=user).key}"}
+    partner = objects["directory.directorypartner"]
+    detail = f"/api/directory/{partner.pk}/"
+
+    listed = client.get("/api/directory/", **auth)
+    changed = client.patch(detail, {"notes": "Token edit"}, content_type="application/json", **auth)
+
+    if role in VIEW:
+        assert listed.status_code == 200
+        assert [row["name"] for row in listed.json()["results"]] == [partner.name]
+    else:
+        assert listed.status_code == 403
+        assert_refused_json(listed)
+    if role in MANAGE:
+        assert changed.status_code == 200
+        assert changed.json()["notes"] == "Token edit"
+    else:
+        assert changed.status_code == 403
+        assert_refused_json(changed)
+        partner.refresh_from_db()
+        assert partner.notes == ""
+
+
+@pytest.mark.parametrize(
+    "header", ["Token not-a-real-token", "Bearer whatever", "Token"], ids=["bad", "scheme", "empty"]
+)
+def test_bad_token_is_refused(client: Client, objects: Objects, header: str) -> None:
+    response = client.get("/api/directory/", HTTP_AUTHORIZATION=header)
+    assert response.status_code in (401, 403)
+    assert_refused_json(response)
+
+
+def test_token_of_a_deactivated_user_is_refused(
+    client: Client, objects: Objects, program_admin: User
+) -> None:
+    token = Token.objects.create(user=program_admin)
+    program_admin.is_active = False
+    program_admin.save()
+    response = client.get("/api/directory/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 401
+    assert_refused_json(response)
+
+
+# --- role groups -----------------------------------------------------------------------------
+
+
+def current_models_by_app() -> dict[str, list[str]]:
+    models_by_app: dict[str, list[str]] = {}
+    for model in apps.get_models():
+        models_by_app.setdefault(model._meta.app_label, []).append(str(model._meta.model_name))
+    return models_by_app
+
+
+@pytest.mark.django_db
+def test_role_groups_are_exactly_the_presets() -> None:
+    assert set(Group.objects.values_list("name", flat=True)) == set(roles.ROLE_PRESETS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(roles.ROLE_PRESETS))
+def test_role_group_grants_exactly_its_preset(role: str) -> None:
+    """Fails when a model is added without a migration that syncs the role presets again."""
+    group = Group.objects.get(name=role)
+    granted = {
+        f"{permission.content_type.app_label}.{permission.codename}"
+        for permission in group.permissions.select_related("content_type")
+    }
+    wanted = roles.preset_permissions(roles.ROLE_PRESETS[role], current_models_by_app())
+    assert sorted(granted - wanted) == [], "granted but not in the preset"
+    assert sorted(wanted - granted) == [], "in the preset but not granted"
