@@ -415,6 +415,7 @@ def test_anonymous_page_access_redirects_to_login(
     assert log_size() == before
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_django_admin_is_for_staff_only(
     request: pytest.FixtureRequest, client: Client, role: str
