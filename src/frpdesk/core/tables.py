@@ -3,6 +3,7 @@
 from typing import Any
 
 import django_tables2 as tables
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -25,22 +26,34 @@ class ActionsColumn(tables.Column):
 
     def render(self, record: Any, table: Any) -> SafeString:
         user = table.request.user if table.request else None
+        if user is None:
+            return SafeString("")
         links = []
-        if self.edit_url_name and user is not None and can(user, "change", type(record)):
+        if can(user, "history", type(record)):
+            content_type = ContentType.objects.get_for_model(record)
             links.append(
                 format_html(
-                    '<a class="btn btn-sm btn-outline-secondary" href="{}" title="Edit" data-testid="edit"><i class="bi bi-pencil"></i></a>',
+                    '<a class="btn btn-sm btn-outline-secondary" href="{}?content_type={}&amp;object_pk={}" title="History" data-testid="history"><i class="bi bi-clock-history"></i></a>',
+                    reverse("history:audit"),
+                    content_type.pk,
+                    record.pk,
+                )
+            )
+        if self.edit_url_name and can(user, "change", type(record)):
+            links.append(
+                format_html(
+                    '<a class="btn btn-sm btn-outline-secondary ms-1" href="{}" title="Edit" data-testid="edit"><i class="bi bi-pencil"></i></a>',
                     reverse(self.edit_url_name, args=[record.pk]),
                 )
             )
-        if self.delete_url_name and user is not None and can(user, "delete", type(record)):
+        if self.delete_url_name and can(user, "delete", type(record)):
             links.append(
                 format_html(
                     '<a class="btn btn-sm btn-outline-danger ms-1" href="{}" title="Delete"><i class="bi bi-trash"></i></a>',
                     reverse(self.delete_url_name, args=[record.pk]),
                 )
             )
-        return format_html("{}", SafeString("".join(links)))
+        return SafeString("".join(links))
 
 
 class ListColumn(tables.Column):

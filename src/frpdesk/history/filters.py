@@ -1,5 +1,6 @@
 import django_filters
 from auditlog.models import LogEntry
+from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
@@ -15,6 +16,7 @@ class LogEntryFilter(django_filters.FilterSet):
         queryset=ContentType.objects.filter(app_label__in=FRPDESK_APPS).order_by("model"),
     )
     action = django_filters.ChoiceFilter(choices=LogEntry.Action.choices)
+    object_pk = django_filters.CharFilter(widget=forms.HiddenInput)
     actor = django_filters.ModelChoiceFilter(queryset=User.objects.all(), label="Who")
     timestamp_after = django_filters.DateFilter(
         field_name="timestamp", lookup_expr="date__gte", label="From"
@@ -28,6 +30,7 @@ class LogEntryFilter(django_filters.FilterSet):
         fields = [
             "search",
             "content_type",
+            "object_pk",
             "action",
             "actor",
             "timestamp_after",
