@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "frpdesk.catalog",
     "frpdesk.partner",
     "frpdesk.directory",
+    "frpdesk.customers",
+    "frpdesk.licensing",
     "frpdesk.history",
 ]
 
@@ -138,6 +140,9 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "admin",
     "authtoken",
     "auditlog",
+    # Derived data, recomputed in bulk: its inputs are audited instead.
+    "licensing.eligibility",
+    "licensing.snapshotline",
 )
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 # Sign-ins and timestamps are not business changes; passwords are never shown, even hashed.

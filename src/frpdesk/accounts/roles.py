@@ -13,7 +13,8 @@ SALES = "Sales"
 EXECUTIVE = "Executive"
 AUDITOR = "Auditor"
 
-DOMAIN_APPS = ("catalog", "partner", "directory")
+DOMAIN_APPS = ("catalog", "partner", "directory", "customers", "licensing")
+DELIVERY_APPS = ("customers", "licensing")
 MANAGE_ACTIONS = ("add", "change", "delete")
 
 
@@ -33,7 +34,9 @@ ROLE_PRESETS: dict[str, RolePreset] = {
         history=True,
         extra=("accounts.view_user",),
     ),
-    DELIVERY_CONSULTANT: RolePreset("Delivers FastTrack engagements to customers."),
+    DELIVERY_CONSULTANT: RolePreset(
+        "Delivers FastTrack engagements to customers.", manage=DELIVERY_APPS
+    ),
     SALES: RolePreset("Sells value-added services around the Benefit."),
     EXECUTIVE: RolePreset("Reads the portfolio; changes nothing."),
     AUDITOR: RolePreset("Reads everything, including the change history.", history=True),

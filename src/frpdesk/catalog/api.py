@@ -14,6 +14,7 @@ from frpdesk.catalog.models import (
     DeliveryStatus,
     EligiblePlan,
     MilestoneTemplate,
+    NonPaidSkuMarker,
     OutOfScopeItem,
     ScopeQuestion,
     ServicePlan,
@@ -125,6 +126,11 @@ VIEWSETS: dict[str, type[Any]] = {
     ),
     "catalog/eligible-plans": _viewset(
         EligiblePlan, _serializer(EligiblePlan, ["string_id", "note"]), filters.EligiblePlanFilter
+    ),
+    "catalog/non-paid-sku-markers": _viewset(
+        NonPaidSkuMarker,
+        _serializer(NonPaidSkuMarker, ["marker", "note"]),
+        filters.NonPaidSkuMarkerFilter,
     ),
     "catalog/thresholds": _viewset(
         Threshold,

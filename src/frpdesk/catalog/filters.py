@@ -10,6 +10,7 @@ from frpdesk.catalog.models import (
     DeliveryStatus,
     EligiblePlan,
     MilestoneTemplate,
+    NonPaidSkuMarker,
     OutOfScopeItem,
     ScopeQuestion,
     ServicePlan,
@@ -56,6 +57,14 @@ class EligiblePlanFilter(django_filters.FilterSet):
 
     class Meta:
         model = EligiblePlan
+        fields = ["search"]
+
+
+class NonPaidSkuMarkerFilter(django_filters.FilterSet):
+    search = text_search("marker", "note")
+
+    class Meta:
+        model = NonPaidSkuMarker
         fields = ["search"]
 
 

@@ -5,6 +5,7 @@ from frpdesk.catalog.models import (
     DeliveryStatus,
     EligiblePlan,
     MilestoneTemplate,
+    NonPaidSkuMarker,
     OutOfScopeItem,
     ScopeQuestion,
     Threshold,
@@ -36,6 +37,13 @@ class EligiblePlanForm(forms.ModelForm[EligiblePlan]):
         model = EligiblePlan
         fields = ["string_id", "note"]
         help_texts = {"string_id": "Exactly as in Microsoft's licensing reference, e.g. SPE_E3."}
+
+
+class NonPaidSkuMarkerForm(forms.ModelForm[NonPaidSkuMarker]):
+    class Meta:
+        model = NonPaidSkuMarker
+        fields = ["marker", "note"]
+        help_texts = {"marker": "Matched case-insensitively inside the String_Id or product name."}
 
 
 class ThresholdForm(forms.ModelForm[Threshold]):

@@ -70,6 +70,20 @@ class EligiblePlan(models.Model):
         return self.string_id
 
 
+class NonPaidSkuMarker(models.Model):
+    """A word in a SKU's String_Id or name that marks it free, trial or developer: not paid."""
+
+    marker = models.CharField(max_length=40, unique=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["marker"]
+        verbose_name = "non-paid SKU marker"
+
+    def __str__(self) -> str:
+        return self.marker
+
+
 class Threshold(models.Model):
     code = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=120)

@@ -68,6 +68,10 @@ def load_program_catalog(apps: Any = current_apps, path: Path = PROGRAM_CATALOG_
             )
     for string_id in data["eligible_plans"]:
         apps.get_model("catalog", "EligiblePlan").objects.get_or_create(string_id=string_id)
+    for item in data.get("non_paid_sku_markers", []):
+        apps.get_model("catalog", "NonPaidSkuMarker").objects.get_or_create(
+            marker=item["marker"], defaults={"note": item["note"]}
+        )
     for item in data["thresholds"]:
         apps.get_model("catalog", "Threshold").objects.update_or_create(
             code=item["code"],
@@ -278,6 +282,10 @@ def import_sku_catalog(path: Path = SKU_CATALOG_FILE, apps: Any = current_apps) 
         links_removed=len(to_remove),
     )
     if result.changed:
+        if apps is current_apps:
+            from frpdesk.catalog.signals import catalog_changed
+
+            catalog_changed.send(sender=sku_model)
         apps.get_model("catalog", "CatalogRelease").objects.update_or_create(
             name="sku-catalog",
             defaults={

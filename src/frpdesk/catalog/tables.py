@@ -9,6 +9,7 @@ from frpdesk.catalog.models import (
     DeliveryStatus,
     EligiblePlan,
     MilestoneTemplate,
+    NonPaidSkuMarker,
     OutOfScopeItem,
     ScopeQuestion,
     Sku,
@@ -54,6 +55,14 @@ class EligiblePlanTable(tables.Table):
     class Meta:
         model = EligiblePlan
         fields = ("string_id", "note")
+
+
+class NonPaidSkuMarkerTable(tables.Table):
+    actions = actions("nonpaidskumarker")
+
+    class Meta:
+        model = NonPaidSkuMarker
+        fields = ("marker", "note")
 
 
 class ThresholdTable(tables.Table):

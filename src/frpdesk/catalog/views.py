@@ -17,6 +17,7 @@ from frpdesk.catalog.models import (
     DeliveryStatus,
     EligiblePlan,
     MilestoneTemplate,
+    NonPaidSkuMarker,
     OutOfScopeItem,
     ScopeQuestion,
     Sku,
@@ -125,6 +126,13 @@ CATALOG_PAGES = (
         filters.EligiblePlanFilter,
         catalog_forms.EligiblePlanForm,
         "Licence plans whose paid seats count towards the 150-seat eligibility threshold.",
+    ),
+    CatalogPages(
+        NonPaidSkuMarker,
+        tables.NonPaidSkuMarkerTable,
+        filters.NonPaidSkuMarkerFilter,
+        catalog_forms.NonPaidSkuMarkerForm,
+        "Words that mark a SKU free, trial or developer: its units never count as paid.",
     ),
     CatalogPages(
         Threshold,

@@ -2,19 +2,33 @@
 
 
 class ImportFailure(Exception):
-    """A file that cannot be imported; nothing from it has been written."""
+    """A file that cannot be imported; nothing from it has been written.
 
-    def __init__(self, file_name: str, row: int | None, column: str | None, problem: str) -> None:
+    JSON files name an item and a field instead of a row and a column.
+    """
+
+    def __init__(
+        self,
+        file_name: str,
+        row: int | None,
+        column: str | None,
+        problem: str,
+        *,
+        row_label: str = "row",
+        column_label: str = "column",
+    ) -> None:
         self.file_name = file_name
         self.row = row
         self.column = column
         self.problem = problem
+        self.row_label = row_label
+        self.column_label = column_label
         super().__init__(str(self))
 
     def __str__(self) -> str:
         where = [self.file_name]
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"{self.row_label} {self.row}")
         if self.column is not None:
-            where.append(f"column {self.column}")
+            where.append(f"{self.column_label} {self.column}")
         return f"{', '.join(where)}: {self.problem}"

@@ -53,6 +53,12 @@ NAVIGATION: tuple[NavSection, ...] = (
             NavItem(
                 "Eligible plans", "catalog:eligibleplan-list", "patch-check", "catalog.EligiblePlan"
             ),
+            NavItem(
+                "Non-paid SKU markers",
+                "catalog:nonpaidskumarker-list",
+                "tag",
+                "catalog.NonPaidSkuMarker",
+            ),
             NavItem("Thresholds", "catalog:threshold-list", "sliders", "catalog.Threshold"),
             NavItem(
                 "Scope questions",

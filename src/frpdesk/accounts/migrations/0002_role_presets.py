@@ -14,5 +14,7 @@ class Migration(migrations.Migration):
         ("catalog", "0002_load_reference_data"),
         ("partner", "0001_initial"),
         ("directory", "0001_initial"),
+        ("customers", "0001_initial"),
+        ("licensing", "0001_initial"),
     ]
     operations = [migrations.RunPython(sync, migrations.RunPython.noop)]

@@ -170,4 +170,13 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('workload', 'description'), name='unique_out_of_scope_item')],
             },
         ),
+        migrations.CreateModel(
+            name="NonPaidSkuMarker",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("marker", models.CharField(max_length=40, unique=True)),
+                ("note", models.CharField(blank=True, max_length=200)),
+            ],
+            options={"verbose_name": "non-paid SKU marker", "ordering": ["marker"]},
+        ),
     ]
