@@ -2,6 +2,7 @@
 
 import datetime
 import secrets
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,6 +114,193 @@ DIRECTORY = [
         ["exchange", "copilot", "purview", "sharepoint"],
     ),
 ]
+
+
+DEMO_CUSTOMERS = [
+    # name, domain, country, industry, segment, edu, tags, (E3, E5, F3, E1, EMS E5, Copilot)
+    (
+        "Woodgrove Bank",
+        "woodgrovebank.example",
+        "US",
+        "financial_services",
+        "enterprise",
+        False,
+        "priority",
+        (2400, 600, 0, 0, 0, 300),
+    ),
+    (
+        "Contoso Pharmaceuticals",
+        "contosopharma.example",
+        "DE",
+        "healthcare",
+        "enterprise",
+        False,
+        "priority,copilot",
+        (900, 150, 400, 0, 0, 120),
+    ),
+    (
+        "Fabrikam Manufacturing",
+        "fabrikam.example",
+        "US",
+        "manufacturing",
+        "corporate",
+        False,
+        "manufacturing",
+        (380, 0, 900, 0, 0, 0),
+    ),
+    (
+        "Litware University",
+        "litware.example",
+        "GB",
+        "education",
+        "education",
+        True,
+        "edu",
+        (0, 0, 0, 0, 0, 0),
+    ),
+    (
+        "Tailspin Airlines",
+        "tailspin.example",
+        "CA",
+        "transportation",
+        "enterprise",
+        False,
+        "",
+        (700, 0, 1200, 0, 0, 0),
+    ),
+    (
+        "Northwind Traders",
+        "northwindtraders.example",
+        "US",
+        "retail",
+        "corporate",
+        False,
+        "retail",
+        (120, 0, 0, 80, 0, 0),
+    ),
+    (
+        "Adventure Works Cycles",
+        "adventure-works.example",
+        "US",
+        "manufacturing",
+        "smb",
+        False,
+        "",
+        (90, 0, 0, 0, 0, 0),
+    ),
+    (
+        "Alpine Ski House",
+        "alpineskihouse.example",
+        "AT",
+        "hospitality",
+        "smb",
+        False,
+        "",
+        (60, 0, 40, 0, 0, 0),
+    ),
+    (
+        "Coho Winery",
+        "cohowinery.example",
+        "US",
+        "agriculture",
+        "smb",
+        False,
+        "",
+        (40, 0, 0, 0, 0, 0),
+    ),
+    (
+        "Margie's Travel",
+        "margiestravel.example",
+        "ES",
+        "hospitality",
+        "corporate",
+        False,
+        "",
+        (210, 0, 0, 0, 160, 0),
+    ),
+    (
+        "Proseware Legal",
+        "proseware.example",
+        "GB",
+        "professional_services",
+        "corporate",
+        False,
+        "copilot",
+        (310, 90, 0, 0, 0, 60),
+    ),
+    (
+        "Trey Research",
+        "treyresearch.example",
+        "FR",
+        "technology",
+        "corporate",
+        False,
+        "",
+        (0, 450, 0, 0, 0, 450),
+    ),
+    (
+        "Wide World Importers",
+        "wideworldimporters.example",
+        "NL",
+        "retail",
+        "enterprise",
+        False,
+        "retail",
+        (1500, 0, 3000, 0, 0, 0),
+    ),
+    (
+        "Humongous Insurance",
+        "humongousinsurance.example",
+        "US",
+        "financial_services",
+        "enterprise",
+        False,
+        "priority",
+        (5200, 800, 0, 0, 0, 0),
+    ),
+    (
+        "Lamna Healthcare",
+        "lamnahealthcare.example",
+        "AU",
+        "healthcare",
+        "corporate",
+        False,
+        "",
+        (160, 0, 0, 0, 0, 0),
+    ),
+    (
+        "Blue Yonder Airlines",
+        "blueyonder.example",
+        "US",
+        "transportation",
+        "corporate",
+        False,
+        "",
+        (0, 0, 0, 140, 0, 0),
+    ),
+    (
+        "City Power & Light",
+        "citypowerlight.example",
+        "US",
+        "energy",
+        "public_sector",
+        False,
+        "gov",
+        (650, 0, 0, 0, 650, 0),
+    ),
+    (
+        "Graphic Design Institute",
+        "graphicdesigninstitute.example",
+        "US",
+        "education",
+        "education",
+        True,
+        "edu",
+        (0, 0, 0, 0, 0, 0),
+    ),
+]
+EDU_LICENCES = {"Litware University": 2600, "Graphic Design Institute": 480}
+SNAPSHOT_DATES = (datetime.date(2026, 8, 31), datetime.date(2026, 10, 31))
 
 
 @dataclass(frozen=True)
@@ -238,4 +426,85 @@ def load_demo() -> list[DemoLogin]:
         )
         if created:
             partner.endorsed_workloads.set(Workload.objects.filter(code__in=workloads))
+    load_demo_customers()
     return logins
+
+
+def load_demo_customers() -> None:
+    from frpdesk.customers.models import (
+        ContactRole,
+        Customer,
+        CustomerContact,
+        PartnerContact,
+        PartnerRole,
+    )
+    from frpdesk.customers.services import save_customer
+    from frpdesk.licensing.services import ParsedLine, save_snapshot
+
+    consultant = User.objects.get(username="consultant")
+    admin = User.objects.get(username="admin")
+    plans = ("SPE_E3", "SPE_E5", "SPE_F1", "STANDARDPACK", "EMSPREMIUM", "Microsoft_365_Copilot")
+    for index, (name, domain, country, industry, segment, edu, tags, seats) in enumerate(
+        DEMO_CUSTOMERS
+    ):
+        tenant_id = uuid.uuid5(uuid.NAMESPACE_DNS, domain)
+        customer = Customer.objects.filter(tenant_id=tenant_id).first()
+        if customer is None:
+            customer = save_customer(
+                acting_user=admin,
+                customer=Customer(
+                    name=name,
+                    tenant_id=tenant_id,
+                    primary_domain=domain,
+                    country=country,
+                    industry=industry,
+                    segment=segment,
+                    is_edu=edu,
+                    tpid=str(7_000_000 + index * 137),
+                    owner=consultant if index % 2 == 0 else admin,
+                ),
+                tags=[tag for tag in tags.split(",") if tag],
+            )
+            first = name.split()[0].lower().strip("'")
+            CustomerContact.objects.create(
+                customer=customer,
+                name=f"{name.split()[0]} Sponsor",
+                email=f"sponsor@{domain}",
+                title="Chief Information Officer",
+                role=ContactRole.SPONSOR,
+                country=country,
+                survey_language="en",
+                survey_eligible=index % 5 != 3,
+            )
+            CustomerContact.objects.create(
+                customer=customer,
+                name=f"{first.title()} IT Lead",
+                email=f"it.lead@{domain}",
+                title="Head of IT operations",
+                role=ContactRole.IT_LEAD,
+                country=country,
+            )
+            PartnerContact.objects.create(
+                customer=customer, user=consultant, role=PartnerRole.ENGAGEMENT_LEAD
+            )
+        lines_by_date = []
+        for growth in (0.8, 1.0):
+            lines = [
+                ParsedLine(plan, int(count * growth), consumed=int(count * growth * 0.7))
+                for plan, count in zip(plans, seats, strict=True)
+                if count
+            ]
+            if name in EDU_LICENCES:
+                lines.append(ParsedLine("M365EDU_A3_FACULTY", int(EDU_LICENCES[name] * growth)))
+                lines.append(ParsedLine("STANDARDWOFFPACK_STUDENT", 12_000))
+            lines.append(ParsedLine("FLOW_FREE", 10_000, consumed=40))
+            lines_by_date.append(lines)
+        for as_of, lines in zip(SNAPSHOT_DATES, lines_by_date, strict=True):
+            save_snapshot(
+                acting_user=None,
+                customer=customer,
+                lines=lines,
+                as_of=as_of,
+                source="csv",
+                file_name="demo",
+            )
