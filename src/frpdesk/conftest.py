@@ -160,11 +160,13 @@ def reference_data(transactional_db: None) -> None:
     from django.apps import apps
 
     from frpdesk.accounts.roles import sync_role_presets
-    from frpdesk.catalog.models import Workload
-    from frpdesk.catalog.services import load_program_catalog
+    from frpdesk.catalog.models import Sku, Workload
+    from frpdesk.catalog.services import import_sku_catalog, load_program_catalog
 
     if not Workload.objects.exists():
         load_program_catalog()
+    if not Sku.objects.exists():
+        import_sku_catalog()
     if not Group.objects.exists():
         sync_role_presets(apps)
 

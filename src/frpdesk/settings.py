@@ -142,6 +142,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "auditlog",
     # Derived data, recomputed in bulk: its inputs are audited instead.
     "licensing.eligibility",
+    "licensing.eligibility_eligible_workloads",
     "licensing.snapshotline",
 )
 AUDITLOG_DISABLE_REMOTE_ADDR = False

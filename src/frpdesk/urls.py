@@ -4,8 +4,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from frpdesk.catalog.api import register as register_catalog_api
+from frpdesk.customers.api import register as register_customers_api
 from frpdesk.directory.api import register as register_directory_api
 from frpdesk.history.api import register as register_history_api
+from frpdesk.licensing.api import register as register_licensing_api
 from frpdesk.partner.api import register as register_partner_api
 
 router = DefaultRouter()
@@ -13,6 +15,8 @@ for register in (
     register_partner_api,
     register_directory_api,
     register_catalog_api,
+    register_customers_api,
+    register_licensing_api,
     register_history_api,
 ):
     register(router)
@@ -22,6 +26,7 @@ urlpatterns = [
     path("accounts/", include("frpdesk.accounts.urls")),
     path("partner/", include("frpdesk.partner.urls")),
     path("directory/", include("frpdesk.directory.urls")),
+    path("customers/", include("frpdesk.customers.urls")),
     path("catalog/", include("frpdesk.catalog.urls")),
     path("history/", include("frpdesk.history.urls")),
     path("admin/", admin.site.urls),

@@ -61,10 +61,12 @@ def sync_role_presets(apps: Any) -> None:
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
-        # Permissions are normally created after migrate; presets need them now.
-        app_config.models_module = True
+        # Permissions are normally created after migrate; presets need them now. A migration's
+        # registry has no models_module, which create_permissions requires: lend one briefly.
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
 
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")

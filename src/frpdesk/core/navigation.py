@@ -41,6 +41,9 @@ NAVIGATION: tuple[NavSection, ...] = (
         ),
     ),
     NavSection(
+        "Customers", (NavItem("Customers", "customers:list", "buildings", "customers.Customer"),)
+    ),
+    NavSection(
         "Program catalog",
         (
             NavItem("Workloads", "catalog:workload-list", "grid-3x3-gap", "catalog.Workload"),

@@ -199,6 +199,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """The partner at a glance: profile, SPOC, endorsements and the catalog's size."""
     from frpdesk.catalog.models import EligiblePlan, Sku, Threshold, VasItem, Workload
+    from frpdesk.customers.models import Customer
     from frpdesk.directory.models import DirectoryPartner
     from frpdesk.partner import services as partner_services
     from frpdesk.partner.models import PartnerProfile
@@ -225,4 +226,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["thresholds"] = restrict(user, "view", Threshold.objects.all())
     if can(user, "view", DirectoryPartner):
         context["directory_count"] = DirectoryPartner.objects.count()
+    if can(user, "view", Customer):
+        customers = restrict(user, "view", Customer.objects.all())
+        context["customer_count"] = customers.count()
+        context["eligible_customer_count"] = customers.filter(eligibility__eligible=True).count()
     return render(request, "core/home.html", context)

@@ -162,7 +162,7 @@ def _csv_table(file_name: str, content: bytes) -> list[list[str]]:
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
     try:
         return list(reader)
@@ -255,7 +255,9 @@ def _validate(
         for name, messages in form.errors.items():
             if name == "tenant_id" and instance is None and "tenant_id" in row.errors:
                 continue
-            row.errors.setdefault(name if name != "__all__" else "row", " ".join(messages))
+            row.errors.setdefault(
+                name if name != "__all__" else "row", " ".join(map(str, messages))
+            )
     if row.errors:
         return
     row.cleaned = {**form.cleaned_data, "tags": tags}

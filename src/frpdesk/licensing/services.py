@@ -32,6 +32,7 @@ from frpdesk.licensing import eligibility as rules_engine
 from frpdesk.licensing.models import Eligibility, LicenseSnapshot, SnapshotLine, SnapshotSource
 
 CSV_COLUMNS = ("sku_part_number", "enabled", "suspended", "warning", "consumed")
+MAX_UNITS = 2_147_483_647  # the largest count every supported database stores
 BATCH = 2000
 
 
@@ -66,13 +67,15 @@ def parse_license_file(file_name: str, content: bytes) -> ParsedFile:
     if not stripped:
         raise ImportFailure(file_name, None, None, "is empty")
     if stripped[0] in "{[":
-        return ParsedFile(SnapshotSource.GRAPH_JSON, _parse_graph_json(file_name, stripped))
+        return ParsedFile(SnapshotSource.GRAPH_JSON, _parse_graph_json(file_name, text))
     return ParsedFile(SnapshotSource.CSV, _parse_csv(file_name, text))
 
 
 def _parse_graph_json(file_name: str, text: str) -> list[ParsedLine]:
     try:
         document = json.loads(text)
+    except RecursionError as exc:
+        raise ImportFailure(file_name, None, None, "is not valid JSON: nested too deeply") from exc
     except json.JSONDecodeError as exc:
         raise ImportFailure(
             file_name,
@@ -120,8 +123,8 @@ def _parse_graph_json(file_name: str, text: str) -> list[ParsedLine]:
             value = container.get(key)
             if value is None and not required:
                 return 0
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise fail(field, f"must be a whole number of 0 or more, got {value!r}")
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_UNITS:
+                raise fail(field, f"must be a whole number from 0 to {MAX_UNITS:,}, got {value!r}")
             return value
 
         lines.append(
@@ -149,11 +152,16 @@ def _parse_csv(file_name: str, text: str) -> list[ParsedLine]:
         raise ImportFailure(file_name, 1, None, f"is not valid CSV: {exc}") from exc
     missing = [column for column in CSV_COLUMNS if column not in header]
     if missing:
+        hint = (
+            " (its columns seem to be separated by ';' or tabs: use commas)"
+            if len(header) == 1
+            else ""
+        )
         raise ImportFailure(
             file_name,
             1,
             None,
-            f"is missing the column(s) {', '.join(missing)}; expected {','.join(CSV_COLUMNS)}",
+            f"is missing the column(s) {', '.join(missing)}; expected {','.join(CSV_COLUMNS)}{hint}",
         )
     position = {column: header.index(column) for column in CSV_COLUMNS}
     lines: list[ParsedLine] = []
@@ -191,9 +199,9 @@ def _parse_csv(file_name: str, text: str) -> list[ParsedLine]:
 def _csv_count(file_name: str, row: int, column: str, raw: str) -> int:
     if not raw and column != "enabled":
         return 0
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_UNITS:
         raise ImportFailure(
-            file_name, row, column, f"must be a whole number of 0 or more, got {raw!r}"
+            file_name, row, column, f"must be a whole number from 0 to {MAX_UNITS:,}, got {raw!r}"
         )
     return int(raw)
 
@@ -448,7 +456,22 @@ def recompute_after_catalog_change(**kwargs: Any) -> None:
 
 
 def recompute_all() -> None:
+    link_known_skus()
     recompute_eligibility()
+
+
+def link_known_skus() -> int:
+    """Link snapshot lines of SKUs that were unknown when imported and the catalog now knows."""
+    catalog = {
+        string_id.upper(): pk for pk, string_id in Sku.objects.values_list("pk", "string_id")
+    }
+    linked = 0
+    for line in SnapshotLine.objects.filter(sku__isnull=True).only("pk", "sku_part_number"):
+        sku_pk = catalog.get(line.sku_part_number.upper())
+        if sku_pk is not None:
+            SnapshotLine.objects.filter(pk=line.pk).update(sku_id=sku_pk)
+            linked += 1
+    return linked
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -466,7 +489,9 @@ def eligibility_document(customer: Customer) -> dict[str, Any] | None:
         "as_of": result.as_of.isoformat(),
         "eligible": result.eligible,
         "eligible_seats": result.eligible_seats,
-        "workloads": {code: result.workloads.get(code, empty) for code in codes},
+        "workloads": {
+            code: {key: result.workloads.get(code, empty)[key] for key in empty} for code in codes
+        },
         "unknown_skus": list(result.unknown_skus),
         "reasons": list(result.reasons),
     }

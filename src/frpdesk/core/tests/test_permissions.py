@@ -36,7 +36,13 @@ from frpdesk.accounts import roles
 from frpdesk.accounts.models import User
 from frpdesk.catalog.views import CATALOG_PAGES
 from frpdesk.core.exports import EXPORT_FORMATS
+from frpdesk.customers.tests.factories import (
+    CustomerContactFactory,
+    CustomerFactory,
+    PartnerContactFactory,
+)
 from frpdesk.directory.tests.factories import DirectoryPartnerFactory
+from frpdesk.licensing.tests.factories import import_licences
 from frpdesk.partner.models import ReferralProfile
 from frpdesk.partner.tests.factories import (
     EndorsementFactory,
@@ -61,11 +67,12 @@ ROLES = tuple(ROLE_FIXTURES)
 SIGNED_IN = frozenset(ROLES)
 VIEW = SIGNED_IN - {NO_ROLE}
 MANAGE = frozenset({roles.PROGRAM_ADMINISTRATOR})
+DELIVERY = MANAGE | {roles.DELIVERY_CONSULTANT}  # customers and licensing
 HISTORY = frozenset({roles.PROGRAM_ADMINISTRATOR, roles.AUDITOR})
 USERS = frozenset({roles.PROGRAM_ADMINISTRATOR})  # accounts.view_user
 
 # Router prefixes whose viewsets take no writes, and those that show the audit trail.
-READ_ONLY_ENDPOINTS = frozenset({"catalog/skus", "catalog/service-plans", "audit-log"})
+READ_ONLY_ENDPOINTS = frozenset({"catalog/skus", "catalog/service-plans", "audit-log", "snapshots"})
 HISTORY_ENDPOINTS = frozenset({"audit-log"})
 
 
@@ -118,6 +125,15 @@ def objects(partner_profile: Any, make_user: Callable[..., User]) -> Objects:
             ),
         }
     )
+    customer = CustomerFactory(name="Woodgrove Holdings", primary_domain="woodgrove.example")
+    found["customers.customer"] = customer
+    found["customers.customercontact"] = CustomerContactFactory(
+        customer=customer, name="Dana Whitfield", email="dana@woodgrove.example"
+    )
+    found["customers.partnercontact"] = PartnerContactFactory(
+        customer=customer, user=make_user(None, username="engagement-lead")
+    )
+    found["licensing.licensesnapshot"] = import_licences(customer, {"SPE_E3": 400}).snapshot
     found["auditlog.logentry"] = LogEntry.objects.get_for_object(
         found["directory.directorypartner"]
     ).first()
@@ -162,6 +178,11 @@ def assert_not_shown(body: str, instance: models.Model) -> None:
 
 def assert_shown(body: str, instance: models.Model) -> None:
     assert any(escape(text) in body for text in sentinels(instance)), f"{instance} is missing"
+
+
+def managers_of(label: str) -> frozenset[str]:
+    """The roles that may add, change and delete records of ``label``."""
+    return DELIVERY if label.split(".")[0] in roles.DELIVERY_APPS else MANAGE
 
 
 def readers_of(label: str) -> frozenset[str]:
@@ -254,6 +275,20 @@ PAGES: tuple[Page, ...] = (
     Page("directory:detail", VIEW, "detail", "directory.directorypartner", "pk"),
     Page("directory:edit", MANAGE, "form", "directory.directorypartner", "pk"),
     Page("directory:delete", MANAGE, "delete", "directory.directorypartner", "pk"),
+    Page("customers:list", VIEW, "list", "customers.customer"),
+    Page("customers:columns", VIEW, "action"),
+    Page("customers:import", DELIVERY, "form"),
+    Page("customers:create", DELIVERY, "form"),
+    Page("customers:detail", VIEW, "detail", "customers.customer", "pk"),
+    Page("customers:edit", DELIVERY, "form", "customers.customer", "pk"),
+    Page("customers:delete", DELIVERY, "delete", "customers.customer", "pk"),
+    Page("customers:contact-create", DELIVERY, "form", "customers.customer", "pk"),
+    Page("customers:contact-edit", DELIVERY, "form", "customers.customercontact", "pk"),
+    Page("customers:contact-delete", DELIVERY, "delete", "customers.customercontact", "pk"),
+    Page("customers:partner-contact-create", DELIVERY, "form", "customers.customer", "pk"),
+    Page("customers:partner-contact-edit", DELIVERY, "form", "customers.partnercontact", "pk"),
+    Page("customers:partner-contact-delete", DELIVERY, "delete", "customers.partnercontact", "pk"),
+    Page("customers:licence-upload", DELIVERY, "action", "customers.customer", "pk"),
     Page("catalog:workload-detail", VIEW, "detail", "catalog.workload", "pk"),
     Page("catalog:sku-list", VIEW, "list", "catalog.sku"),
     Page("catalog:sku-detail", VIEW, "detail", "catalog.sku", "pk"),
@@ -262,6 +297,7 @@ PAGES: tuple[Page, ...] = (
     Page("history:object", HISTORY, "detail", "directory.directorypartner", "history"),
     Page("history:object", HISTORY, "detail", "partner.partnerprofile", "history"),
     Page("history:object", HISTORY, "detail", "catalog.workload", "history"),
+    Page("history:object", HISTORY, "detail", "customers.customer", "history"),
     # Both the history permission and the right to view the record are needed.
     Page("history:object", HISTORY & USERS, "detail", "accounts.user", "history"),
 )
@@ -272,6 +308,8 @@ SHOWS_TARGET = {
     "partner:profile",
     "directory:list",
     "directory:detail",
+    "customers:list",
+    "customers:detail",
     "history:audit",
 }
 
@@ -356,9 +394,9 @@ def test_page_access(
     elif page.kind == "delete" and how == "post":
         assert response.status_code == 302
         assert not type(target)._default_manager.filter(pk=target.pk).exists()
-    elif page.kind == "action":
-        assert response.status_code == 302
-    elif how == "post":
+    elif (
+        page.kind == "action" or how == "post"
+    ):  # done and redirected, or the form shown again with its errors
         assert response.status_code in (200, 302)
     else:
         assert response.status_code == 200
@@ -499,7 +537,7 @@ def expected_api_status(endpoint: Endpoint, operation: str, role: str) -> set[in
     )
     if refused_method:
         return {403, 405}
-    if role not in MANAGE:
+    if role not in managers_of(endpoint.label):
         return {403}
     # An empty create fails validation, which shows the request got past the permission check.
     return {"create": {400}, "update": {200}, "delete": {204}}[operation]
@@ -596,8 +634,12 @@ def test_api_extra_actions_are_for_program_administrators(
 
     response = call_api(client, method, url)
 
-    if role in MANAGE or (method == "get" and role in VIEW):
+    label = viewset.queryset.model._meta.label_lower
+    if method == "get" and role in VIEW:
         assert response.status_code == 200
+    elif role in managers_of(label) or (role in MANAGE and method != "get"):
+        # An empty upload is refused by validation: the request got past the permission check.
+        assert response.status_code in (200, 400, 415)
     else:
         assert response.status_code == 403
         assert_refused_json(response)

@@ -148,8 +148,41 @@ def test_file_level_problems_are_one_clear_message(
 
 @pytest.mark.django_db
 def test_the_example_shown_on_the_page_is_a_valid_file() -> None:
-    from frpdesk.customers.import_views import SAMPLE_CSV
+    from frpdesk.customers.views import SAMPLE_CSV
 
     preview = preview_import("example.csv", SAMPLE_CSV.encode())
     assert preview.ok
     assert [row.action for row in preview.rows] == ["create"]
+
+
+@pytest.mark.django_db
+def test_the_import_page_previews_errors_then_imports_after_confirmation(
+    client, consultant
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(consultant)
+    bad = csv_bytes(f"Good,{TENANT_A},,US,,,no,no,,\r\n", "Bad,not-a-guid,,US,,,no,no,,\r\n")
+    page = client.post("/customers/import/", {"file": SimpleUploadedFile("bad.csv", bad)})
+    body = page.content.decode()
+    assert "Row 3, column tenant_id" in body
+    assert "Nothing has been written" in body
+    assert 'data-testid="confirm-import"' not in body
+    assert not Customer.objects.exists()
+
+    good = csv_bytes(f"Good,{TENANT_A},,US,,,no,no,,\r\n")
+    preview = client.post("/customers/import/", {"file": SimpleUploadedFile("good.csv", good)})
+    assert not Customer.objects.exists()
+    token = preview.context["token"]
+    done = client.post("/customers/import/", {"token": token}, follow=True)
+    assert "1 customers added" in done.content.decode()
+    assert Customer.objects.get().name == "Good"
+    replay = client.post("/customers/import/", {"token": token}, follow=True)
+    assert "expired" in replay.content.decode()
+    assert Customer.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_read_only_roles_cannot_import(client, executive) -> None:
+    client.force_login(executive)
+    assert client.get("/customers/import/").status_code == 403

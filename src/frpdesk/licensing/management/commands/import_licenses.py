@@ -48,7 +48,7 @@ class Command(BaseCommand):
         )
         lines = outcome.snapshot.lines.count()
         self.stdout.write(
-            f"Snapshot of {customer.name} as of {as_of.isoformat()} {state}: {lines} SKUs"
+            f"Snapshot of {customer.name} as of {as_of.isoformat()} {state}: {lines} SKU{'s' if lines != 1 else ''}"
             + (
                 f"; unknown SKUs kept and flagged: {', '.join(outcome.unknown_skus)}"
                 if outcome.unknown_skus
