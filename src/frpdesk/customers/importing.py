@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 from frpdesk.accounts.models import User
 from frpdesk.core.choices import INDUSTRIES
 from frpdesk.core.imports import ImportFailure
+from frpdesk.customers.forms import CustomerForm
 from frpdesk.customers.models import Customer, Segment
 from frpdesk.customers.services import parse_tenant_id, save_customer
 
@@ -51,20 +52,11 @@ MAX_ROWS = 20_000
 
 
 class CustomerRowForm(forms.ModelForm[Customer]):
+    """The customer form's fields, minus what the file gives in its own shape (tags) or not at all."""
+
     class Meta:
         model = Customer
-        fields = [
-            "name",
-            "tenant_id",
-            "tpid",
-            "primary_domain",
-            "country",
-            "industry",
-            "segment",
-            "is_edu",
-            "is_government_cloud",
-            "owner",
-        ]
+        fields = [name for name in CustomerForm.Meta.fields if name not in ("tags", "notes")]
 
 
 @dataclass
