@@ -549,7 +549,7 @@ def _confirm(request: HttpRequest) -> HttpResponse:
         return redirect("customers:import")
     messages.success(
         request,
-        f"Imported {file_name}: {counts['create']} customers added, {counts['update']} updated, "
+        f"Imported {file_name}: {counts['create']} added, {counts['update']} updated, "
         f"{counts['unchanged']} unchanged.",
     )
     return redirect("customers:list")

@@ -175,7 +175,7 @@ def test_the_import_page_previews_errors_then_imports_after_confirmation(
     assert not Customer.objects.exists()
     token = preview.context["token"]
     done = client.post("/customers/import/", {"token": token}, follow=True)
-    assert "1 customers added" in done.content.decode()
+    assert "Imported good.csv: 1 added, 0 updated, 0 unchanged." in done.content.decode()
     assert Customer.objects.get().name == "Good"
     replay = client.post("/customers/import/", {"token": token}, follow=True)
     assert "expired" in replay.content.decode()
