@@ -44,16 +44,6 @@ def api(program_admin) -> APIClient:
     return token_client(program_admin)
 
 
-@pytest.fixture
-def spoc(partner_profile: PartnerProfile) -> ProgramContact:
-    return partner_profile.contacts.get(is_spoc=True)
-
-
-@pytest.fixture
-def colleague(partner_profile: PartnerProfile) -> ProgramContact:
-    return ProgramContactFactory(profile=partner_profile, name="Blake Chen")
-
-
 def field_errors(response: Any) -> dict[str, list[str]]:
     """The JSON error body: a summary and the messages by field."""
     assert response.status_code == 400, response.content

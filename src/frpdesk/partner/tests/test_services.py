@@ -15,7 +15,7 @@ from frpdesk.partner.models import (
     ReferralProfile,
 )
 from frpdesk.partner.services import ContactState
-from frpdesk.partner.tests.factories import EndorsementFactory, ProgramContactFactory
+from frpdesk.partner.tests.factories import EndorsementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,16 +24,6 @@ TODAY = datetime.date(2025, 3, 10)
 
 def day(offset: int) -> datetime.date:
     return TODAY + datetime.timedelta(days=offset)
-
-
-@pytest.fixture
-def spoc(partner_profile: PartnerProfile) -> ProgramContact:
-    return partner_profile.contacts.get(is_spoc=True)
-
-
-@pytest.fixture
-def colleague(partner_profile: PartnerProfile) -> ProgramContact:
-    return ProgramContactFactory(profile=partner_profile, name="Blake Chen")
 
 
 def spoc_names(profile: PartnerProfile) -> list[str]:

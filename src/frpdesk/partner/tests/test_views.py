@@ -18,7 +18,6 @@ from frpdesk.partner.models import (
 )
 from frpdesk.partner.tests.factories import (
     EndorsementFactory,
-    ProgramContactFactory,
     ProgramMembershipFactory,
 )
 
@@ -48,16 +47,6 @@ def admin_web(program_admin) -> Client:
 @pytest.fixture
 def consultant_web(consultant) -> Client:
     return signed_in(consultant)
-
-
-@pytest.fixture
-def spoc(partner_profile: PartnerProfile) -> ProgramContact:
-    return partner_profile.contacts.get(is_spoc=True)
-
-
-@pytest.fixture
-def colleague(partner_profile: PartnerProfile) -> ProgramContact:
-    return ProgramContactFactory(profile=partner_profile, name="Blake Chen")
 
 
 def page(response: Any) -> str:
