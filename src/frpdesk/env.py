@@ -45,6 +45,33 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return items
 
 
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number ≥ {minimum}; got {raw!r}")
+    return value
+
+
+def env_tasks_backend(name: str, redis_url: str) -> dict[str, Any]:
+    """The job backend: the database queue (default, no extra server) or RQ on Redis."""
+    kind = env_str(name, "database")
+    if kind == "database":
+        return {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    if kind == "rq":
+        return {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
+    if kind == "immediate":
+        return {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    raise ImproperlyConfigured(
+        f"{name} must be database, rq or immediate; got {kind!r} (REDIS_URL is {redis_url!r})"
+    )
+
+
 def env_time_zone(name: str, default: str) -> str:
     value = env_str(name, default)
     try:

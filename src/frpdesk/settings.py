@@ -4,7 +4,16 @@ from pathlib import Path
 
 import django_stubs_ext
 
-from frpdesk.env import env_bool, env_database, env_list, env_str, env_time_zone, secret_key
+from frpdesk.env import (
+    env_bool,
+    env_database,
+    env_int,
+    env_list,
+    env_str,
+    env_tasks_backend,
+    env_time_zone,
+    secret_key,
+)
 
 # Lets model forms and querysets be subscripted (forms.ModelForm[Model]) at run time.
 django_stubs_ext.monkeypatch()
@@ -41,6 +50,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_countries",
     "auditlog",
+    "django_tasks",
+    "django_tasks_db",
     "frpdesk.core",
     "frpdesk.accounts",
     "frpdesk.catalog",
@@ -48,6 +59,7 @@ INSTALLED_APPS = [
     "frpdesk.directory",
     "frpdesk.customers",
     "frpdesk.licensing",
+    "frpdesk.adoption",
     "frpdesk.history",
 ]
 
@@ -96,6 +108,25 @@ AUTH_PASSWORD_VALIDATORS = [
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
+# Usage reports of big tenants run to hundreds of megabytes; uploads stream to disk above 5 MB.
+FRPDESK_MAX_UPLOAD_MB = env_int("FRPDESK_MAX_UPLOAD_MB", 512, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Jobs (imports, scheduled pulls): the database queue by default, served by `frpdesk worker`.
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+TASKS = {"default": env_tasks_backend("FRPDESK_TASKS_BACKEND", REDIS_URL)}
+RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+if TASKS["default"]["BACKEND"].startswith("django_tasks_rq"):
+    INSTALLED_APPS.append("django_rq")  # workers: `frpdesk rqworker default`
+
+# Microsoft Graph: overridable so that tests (and sovereign clouds) can point elsewhere.
+FRPDESK_GRAPH_URL = env_str("FRPDESK_GRAPH_URL", "https://graph.microsoft.com").rstrip("/")
+FRPDESK_GRAPH_LOGIN_URL = env_str(
+    "FRPDESK_GRAPH_LOGIN_URL", "https://login.microsoftonline.com"
+).rstrip("/")
+# Key for secrets stored encrypted (Graph client secrets); derived from SECRET_KEY when unset.
+FRPDESK_ENCRYPTION_KEY = env_str("FRPDESK_ENCRYPTION_KEY", "")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -144,11 +175,17 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "licensing.eligibility",
     "licensing.eligibility_eligible_workloads",
     "licensing.snapshotline",
+    # The per-user activity ledger is a column store of whole usage reports; imports are audited.
+    "adoption.activityledger",
+    # An import record is itself the history of an import (who, when, what, outcome).
+    "adoption.usageimport",
+    "django_tasks_db",
+    "core.scheduledrun",
 )
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 # Sign-ins and timestamps are not business changes; passwords are never shown, even hashed.
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "created_at", "updated_at")
-AUDITLOG_MASK_TRACKING_FIELDS = ("password",)
+AUDITLOG_MASK_TRACKING_FIELDS = ("password", "client_secret")
 
 LOGGING = {
     "version": 1,

@@ -13,8 +13,8 @@ SALES = "Sales"
 EXECUTIVE = "Executive"
 AUDITOR = "Auditor"
 
-DOMAIN_APPS = ("catalog", "partner", "directory", "customers", "licensing")
-DELIVERY_APPS = ("customers", "licensing")
+DOMAIN_APPS = ("catalog", "partner", "directory", "customers", "licensing", "adoption")
+DELIVERY_APPS = ("customers", "licensing", "adoption")
 MANAGE_ACTIONS = ("add", "change", "delete")
 
 

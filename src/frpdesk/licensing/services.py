@@ -274,7 +274,16 @@ def save_snapshot(
         for line in lines
     )
     recompute_eligibility([customer.pk])
+    _announce_after_commit([customer.pk])
     return SnapshotOutcome(snapshot, created=created, changed=True, unknown_skus=unknown)
+
+
+def _announce_after_commit(customer_ids: list[int] | None) -> None:
+    from frpdesk.licensing.signals import licences_changed
+
+    transaction.on_commit(
+        lambda: licences_changed.send(sender=LicenseSnapshot, customer_ids=customer_ids)
+    )
 
 
 def import_license_file(
@@ -458,6 +467,7 @@ def recompute_after_catalog_change(**kwargs: Any) -> None:
 def recompute_all() -> None:
     link_known_skus()
     recompute_eligibility()
+    _announce_after_commit(None)
 
 
 def link_known_skus() -> int:
@@ -475,6 +485,37 @@ def link_known_skus() -> int:
 
 
 # --- reading ---------------------------------------------------------------------------------
+
+
+def workload_pau_history(
+    customer_ids: Sequence[int], rules: rules_engine.Rules | None = None
+) -> dict[int, list[tuple[datetime.date, dict[str, int]]]]:
+    """customer id → [(snapshot date, {workload code: PAU})], oldest snapshot first."""
+    rules = rules or load_rules()
+    lines: dict[tuple[int, datetime.date], list[rules_engine.Line]] = {}
+    for chunk in _chunks(customer_ids):
+        for customer_id, as_of, part, enabled, suspended, warning in (
+            SnapshotLine.objects.filter(snapshot__customer_id__in=chunk)
+            .order_by("snapshot__customer_id", "snapshot__as_of")
+            .values_list(
+                "snapshot__customer_id",
+                "snapshot__as_of",
+                "sku_part_number",
+                "enabled",
+                "suspended",
+                "warning",
+            )
+        ):
+            lines.setdefault((customer_id, as_of), []).append(
+                rules_engine.Line(part, enabled, suspended, warning)
+            )
+    history: dict[int, list[tuple[datetime.date, dict[str, int]]]] = {}
+    for (customer_id, as_of), snapshot_lines in sorted(lines.items()):
+        result = rules_engine.evaluate(snapshot_lines, rules)
+        history.setdefault(customer_id, []).append(
+            (as_of, {code: item.pau for code, item in result.workloads.items()})
+        )
+    return history
 
 
 def eligibility_document(customer: Customer) -> dict[str, Any] | None:

@@ -1,0 +1,15 @@
+from django.db import migrations
+
+
+def sync(apps, schema_editor):
+    from frpdesk.accounts.roles import sync_role_presets
+
+    sync_role_presets(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0002_role_presets"),
+        ("adoption", "0001_initial"),
+    ]
+    operations = [migrations.RunPython(sync, migrations.RunPython.noop)]
