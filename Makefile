@@ -18,6 +18,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 demo: $(STAMP)
 	$(BIN)/frpdesk migrate --no-input
 	$(BIN)/frpdesk load_demo
+	$(BIN)/frpdesk worker & worker=$$!; trap 'kill $$worker' EXIT; \
 	$(BIN)/frpdesk runserver --insecure 127.0.0.1:8000
 
 lint: $(STAMP)

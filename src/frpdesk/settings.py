@@ -192,4 +192,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("FRPDESK_LOG_LEVEL", "INFO")},
+    # httpx logs every URL at INFO, including Graph's pre-authenticated report download links.
+    "loggers": {
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+    },
 }

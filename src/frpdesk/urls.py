@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from frpdesk.adoption.api import register as register_adoption_api
 from frpdesk.catalog.api import register as register_catalog_api
 from frpdesk.customers.api import register as register_customers_api
 from frpdesk.directory.api import register as register_directory_api
@@ -17,6 +18,7 @@ for register in (
     register_catalog_api,
     register_customers_api,
     register_licensing_api,
+    register_adoption_api,
     register_history_api,
 ):
     register(router)
@@ -27,6 +29,7 @@ urlpatterns = [
     path("partner/", include("frpdesk.partner.urls")),
     path("directory/", include("frpdesk.directory.urls")),
     path("customers/", include("frpdesk.customers.urls")),
+    path("adoption/", include("frpdesk.adoption.urls")),
     path("catalog/", include("frpdesk.catalog.urls")),
     path("history/", include("frpdesk.history.urls")),
     path("admin/", admin.site.urls),

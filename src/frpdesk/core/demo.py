@@ -427,6 +427,7 @@ def load_demo() -> list[DemoLogin]:
         if created:
             partner.endorsed_workloads.set(Workload.objects.filter(code__in=workloads))
     load_demo_customers()
+    load_demo_usage()
     return logins
 
 
@@ -507,4 +508,119 @@ def load_demo_customers() -> None:
                 as_of=as_of,
                 source="csv",
                 file_name="demo",
+            )
+
+
+# Twice-monthly usage reports since the first demo snapshot; reports lag the pull by two days.
+USAGE_REFRESH_DATES = tuple(
+    datetime.date(2026, 8, 31) + datetime.timedelta(days=14 * step) for step in range(7)
+)
+# The AU% each workload reaches by the last report in a typical tenant (scaled per tenant).
+USAGE_TARGETS = {
+    "exchange": 0.82,
+    "teams": 0.64,
+    "onedrive": 0.42,
+    "sharepoint": 0.33,
+    "viva_engage": 0.09,
+}
+OFFICE365_HEADER = (
+    "Report Refresh Date,User Principal Name,Display Name,Is Deleted,Deleted Date,"
+    "Has Exchange License,Has OneDrive License,Has SharePoint License,"
+    "Has Skype For Business License,Has Yammer License,Has Teams License,"
+    "Exchange Last Activity Date,OneDrive Last Activity Date,SharePoint Last Activity Date,"
+    "Skype For Business Last Activity Date,Yammer Last Activity Date,Teams Last Activity Date,"
+    "Exchange License Assign Date,OneDrive License Assign Date,SharePoint License Assign Date,"
+    "Skype For Business License Assign Date,Yammer License Assign Date,"
+    "Teams License Assign Date,Assigned Products"
+)
+OFFICE365_COLUMNS = ("exchange", "onedrive", "sharepoint", "", "viva_engage", "teams")
+
+
+def demo_usage_report(
+    *, domain: str, users: int, refresh_date: datetime.date, step: int, scale: float
+) -> bytes:
+    """An Office365ActiveUserDetail report as Graph returns it (BOM, CRLF) for a demo tenant.
+
+    Each user has a stable propensity per workload, so adoption grows report after report.
+    """
+    import random
+
+    progress = 0.6 + 0.4 * step / (len(USAGE_REFRESH_DATES) - 1)
+    assigned = "2026-01-05"
+    lines = [OFFICE365_HEADER]
+    for number in range(users):
+        person = random.Random(f"{domain}/{number}")
+        today = random.Random(f"{domain}/{number}/{refresh_date}")
+        dates = []
+        for code in OFFICE365_COLUMNS:
+            rate = USAGE_TARGETS.get(code, 0.0) * scale * progress
+            if code and person.random() < rate:
+                dates.append(str(refresh_date - datetime.timedelta(days=today.randrange(25))))
+            elif code and person.random() < 0.5:
+                dates.append(str(refresh_date - datetime.timedelta(days=40 + today.randrange(90))))
+            else:
+                dates.append("")
+        lines.append(
+            ",".join(
+                [
+                    str(refresh_date),
+                    f"user{number:05d}@{domain}",
+                    f"Demo User {number:05d}",
+                    "False",
+                    "",
+                    *["True"] * 6,
+                    *dates,
+                    *[assigned] * 6,
+                    "MICROSOFT 365 E3",
+                ]
+            )
+        )
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode()
+
+
+def load_demo_usage() -> None:
+    """Usage reports for every demo tenant, a few manual MAU entries and partner associations."""
+    from frpdesk.adoption.models import ImportSource, UsageImport
+    from frpdesk.adoption.services import (
+        import_usage_file,
+        record_manual_mau,
+        set_partner_association,
+    )
+    from frpdesk.customers.models import Customer
+
+    consultant = User.objects.get(username="consultant")
+    workloads = {workload.code: workload for workload in Workload.objects.all()}
+    for index, (name, domain, *_rest, seats) in enumerate(DEMO_CUSTOMERS):
+        customer = Customer.objects.get(tenant_id=uuid.uuid5(uuid.NAMESPACE_DNS, domain))
+        users = sum(seats[:4]) + EDU_LICENCES.get(name, 0)
+        if not users or UsageImport.objects.filter(customer=customer).exists():
+            continue
+        scale = 0.55 + 0.45 * ((index * 7) % 10) / 9
+        for step, refresh_date in enumerate(USAGE_REFRESH_DATES):
+            import_usage_file(
+                acting_user=consultant,
+                customer=customer,
+                file_name=f"Office365ActiveUserDetail_{refresh_date}.csv",
+                content=demo_usage_report(
+                    domain=domain, users=users, refresh_date=refresh_date, step=step, scale=scale
+                ),
+                source=ImportSource.UPLOAD,
+            )
+        if seats[0] or seats[1] or seats[4]:
+            for step, refresh_date in enumerate(USAGE_REFRESH_DATES[::2]):
+                record_manual_mau(
+                    acting_user=consultant,
+                    customer=customer,
+                    workload=workloads["intune"],
+                    refresh_date=refresh_date,
+                    mau=int(users * scale * (0.2 + 0.08 * step)),
+                    note="Copied from the FastTrack partner dashboard",
+                )
+        if index % 3 == 0:
+            set_partner_association(
+                acting_user=consultant,
+                customer=customer,
+                workload=workloads["teams"],
+                associated_on=USAGE_REFRESH_DATES[2],
+                note="CPOR claim approved",
             )

@@ -11,6 +11,7 @@ from rest_framework import exceptions, pagination
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
 
 from frpdesk.core.access import Action, can
 
@@ -61,7 +62,10 @@ def json_exception_handler(exc: Exception, context: dict[str, Any]) -> "Response
         exc = conflict
     response = exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" not in response.data:
-        response.data = {"detail": "Some fields are not valid.", "errors": response.data}
+        # A refusal about the whole request (no field to point at) is its own headline.
+        general = response.data.get(api_settings.NON_FIELD_ERRORS_KEY)
+        detail = " ".join(general) if len(response.data) == 1 and general else None
+        response.data = {"detail": detail or "Some fields are not valid.", "errors": response.data}
     return response
 
 

@@ -32,3 +32,14 @@ class ImportFailure(Exception):
         if self.column is not None:
             where.append(f"{self.column_label} {self.column}")
         return f"{', '.join(where)}: {self.problem}"
+
+
+def check_upload_size(file_name: str, size: int) -> None:
+    """Refuse a file above the deployment's upload limit (FRPDESK_MAX_UPLOAD_MB)."""
+    from django.conf import settings
+
+    limit_mb: int = settings.FRPDESK_MAX_UPLOAD_MB
+    if size > limit_mb * 1024 * 1024:
+        raise ImportFailure(
+            file_name, None, None, f"is larger than the upload limit of {limit_mb} MB"
+        )

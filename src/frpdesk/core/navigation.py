@@ -41,7 +41,11 @@ NAVIGATION: tuple[NavSection, ...] = (
         ),
     ),
     NavSection(
-        "Customers", (NavItem("Customers", "customers:list", "buildings", "customers.Customer"),)
+        "Customers",
+        (
+            NavItem("Customers", "customers:list", "buildings", "customers.Customer"),
+            NavItem("Adoption", "adoption:heatmap", "graph-up-arrow", "adoption.UsagePoint"),
+        ),
     ),
     NavSection(
         "Program catalog",

@@ -22,6 +22,7 @@ from rest_framework import serializers
 from rest_framework.routers import BaseRouter
 
 from frpdesk.accounts.models import User
+from frpdesk.adoption.api import CustomerAdoptionActions
 from frpdesk.catalog.models import Workload
 from frpdesk.core.access import acting_user
 from frpdesk.core.api import ScopedModelViewSet
@@ -132,7 +133,7 @@ class CustomerSerializer(serializers.ModelSerializer[Customer]):
         return data
 
 
-class CustomerViewSet(CustomerLicensingActions, ScopedModelViewSet):
+class CustomerViewSet(CustomerLicensingActions, CustomerAdoptionActions, ScopedModelViewSet):
     """Customers (Microsoft 365 tenants); the filters are the customer list page's."""
 
     queryset = Customer.objects.select_related("owner", "eligibility").prefetch_related(

@@ -14,6 +14,7 @@ catalog table or endpoint is covered (and must be classified here) without editi
 A refused request must not show the data it was refused, and must not change anything.
 """
 
+import datetime
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -34,6 +35,9 @@ from rest_framework.authtoken.models import Token
 
 from frpdesk.accounts import roles
 from frpdesk.accounts.models import User
+from frpdesk.adoption.services import record_manual_mau, set_partner_association
+from frpdesk.adoption.tests.factories import UsageImportFactory
+from frpdesk.catalog.models import Workload
 from frpdesk.catalog.views import CATALOG_PAGES
 from frpdesk.core.exports import EXPORT_FORMATS
 from frpdesk.customers.tests.factories import (
@@ -72,7 +76,9 @@ HISTORY = frozenset({roles.PROGRAM_ADMINISTRATOR, roles.AUDITOR})
 USERS = frozenset({roles.PROGRAM_ADMINISTRATOR})  # accounts.view_user
 
 # Router prefixes whose viewsets take no writes, and those that show the audit trail.
-READ_ONLY_ENDPOINTS = frozenset({"catalog/skus", "catalog/service-plans", "audit-log", "snapshots"})
+READ_ONLY_ENDPOINTS = frozenset(
+    {"catalog/skus", "catalog/service-plans", "audit-log", "snapshots", "usage-imports"}
+)
 HISTORY_ENDPOINTS = frozenset({"audit-log"})
 
 
@@ -134,6 +140,20 @@ def objects(partner_profile: Any, make_user: Callable[..., User]) -> Objects:
         customer=customer, user=make_user(None, username="engagement-lead")
     )
     found["licensing.licensesnapshot"] = import_licences(customer, {"SPE_E3": 400}).snapshot
+    found["adoption.usagepoint"] = record_manual_mau(
+        acting_user=None,
+        customer=customer,
+        workload=Workload.objects.get(code="intune"),
+        refresh_date=datetime.date(2026, 10, 31),
+        mau=120,
+    )
+    found["adoption.usageimport"] = UsageImportFactory(customer=customer)
+    found["adoption.partnerassociation"] = set_partner_association(
+        acting_user=None,
+        customer=customer,
+        workload=Workload.objects.get(code="teams"),
+        associated_on=datetime.date(2026, 9, 1),
+    )
     found["auditlog.logentry"] = LogEntry.objects.get_for_object(
         found["directory.directorypartner"]
     ).first()

@@ -49,7 +49,10 @@ def field_errors(response: Any) -> dict[str, list[str]]:
     assert response.status_code == 400, response.content
     assert response["Content-Type"] == "application/json"
     body = response.json()
-    assert body["detail"] == "Some fields are not valid."
+    general = body["errors"].get("non_field_errors")
+    # A refusal of the whole request is its own headline; field errors get a summary.
+    expected = " ".join(general) if general and len(body["errors"]) == 1 else None
+    assert body["detail"] == (expected or "Some fields are not valid.")
     return body["errors"]
 
 

@@ -25,7 +25,9 @@ class Command(BaseCommand):
             "--no-schedule", action="store_true", help="Do not enqueue scheduled jobs."
         )
 
-    def handle(self, *args: Any, batch: bool, no_schedule: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, batch: bool, no_schedule: bool, verbosity: int, **options: Any
+    ) -> None:
         stop = threading.Event()
         if not no_schedule:
             enqueue_due_jobs()
@@ -33,10 +35,15 @@ class Command(BaseCommand):
                 threading.Thread(target=self._schedule, args=(stop,), daemon=True).start()
         try:
             if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_rq"):
-                call_command("rqworker", "default", burst=batch)
+                call_command("rqworker", "default", burst=batch, verbosity=verbosity)
             else:
                 call_command(
-                    "db_worker", interval=1.0, batch=batch, startup_delay=False, reload=False
+                    "db_worker",
+                    interval=1.0,
+                    batch=batch,
+                    startup_delay=False,
+                    reload=False,
+                    verbosity=verbosity,
                 )
         finally:
             stop.set()
