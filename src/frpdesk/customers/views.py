@@ -17,6 +17,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
+from frpdesk.adoption.models import UsagePoint
 from frpdesk.catalog.models import Workload
 from frpdesk.core.access import AnyUser, acting_user, can, require, restrict
 from frpdesk.core.exports import export_response
@@ -47,7 +48,7 @@ from frpdesk.licensing.tables import SnapshotLineTable
 
 LIST_URL = reverse_lazy("customers:list")
 HIDDEN_COLUMNS_KEY = "customers.list.hidden_columns"
-TABS = ("overview", "eligibility", "licences", "contacts", "history")
+TABS = ("overview", "eligibility", "licences", "adoption", "contacts", "history")
 SNAPSHOT_HISTORY_LIMIT = 24
 
 
@@ -282,6 +283,7 @@ class CustomerDetailPage(DetailPage):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         upload_form = kwargs.pop("upload_form", None)
+        adoption_forms = kwargs.pop("adoption_forms", None)
         tab = kwargs.pop("active_tab", None) or self.request.GET.get("tab", "")
         context = super().get_context_data(**kwargs)
         customer: Customer = self.object
@@ -289,6 +291,7 @@ class CustomerDetailPage(DetailPage):
         may = {
             "eligibility": can(user, "view", Eligibility),
             "licences": can(user, "view", LicenseSnapshot),
+            "adoption": can(user, "view", UsagePoint),
             "contacts": can(user, "view", CustomerContact),
             "partner_contacts": can(user, "view", PartnerContact),
             "history": can(user, "history", Customer),
@@ -297,6 +300,7 @@ class CustomerDetailPage(DetailPage):
             "overview": True,
             "eligibility": may["eligibility"],
             "licences": may["licences"],
+            "adoption": may["adoption"],
             "contacts": may["contacts"] or may["partner_contacts"],
             "history": may["history"],
         }
@@ -317,6 +321,10 @@ class CustomerDetailPage(DetailPage):
             context.update(licences_context(customer))
             if can(user, "add", LicenseSnapshot):
                 context["upload_form"] = upload_form or LicenceUploadForm()
+        if may["adoption"]:
+            from frpdesk.adoption.views import adoption_tab_context  # it builds on this module
+
+            context.update(adoption_tab_context(self.request, customer, adoption_forms))
         if may["contacts"]:
             contacts = restrict(user, "view", customer.contacts.all()).prefetch_related(
                 "services_assisted"

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from frpdesk.accounts.models import User
 from frpdesk.adoption.figures import customer_adoption_document
 from frpdesk.adoption.models import ImportStatus, UsageImport, UsagePoint, UsageSource
+from frpdesk.adoption.services import run_import
 from frpdesk.customers.models import Customer
 from frpdesk.licensing.services import import_license_file
 
@@ -42,8 +43,21 @@ def upload(sample: Callable[[str], Path], *names: str) -> list[SimpleUploadedFil
     return [SimpleUploadedFile(name, sample(name).read_bytes()) for name in names]
 
 
+def run_queued_imports() -> None:
+    """What a worker does with the queued jobs, inside the test's transaction."""
+    for import_id in UsageImport.objects.filter(status=ImportStatus.QUEUED).values_list(
+        "pk", flat=True
+    ):
+        run_import(import_id)
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection between jobs
 def test_uploaded_reports_queue_jobs_that_a_worker_finishes(
-    api: APIClient, post_usage: Any, tenant_a: Customer, sample: Callable[[str], Path]
+    reference_data: None,
+    api: APIClient,
+    post_usage: Any,
+    tenant_a: Customer,
+    sample: Callable[[str], Path],
 ) -> None:
     files = upload(sample, "EmailActivityUserDetail_D30.csv", "TeamsUserActivityUserDetail_D30.csv")
 
@@ -104,7 +118,7 @@ def test_adoption_endpoint_returns_the_cli_document(
         as_of=datetime.date(2025, 11, 1),
     )
     post_usage(tenant_a, upload(sample, "Office365ActiveUserDetail_D30.csv"))
-    call_command("worker", "--batch", "--no-schedule", verbosity=0)
+    run_queued_imports()
 
     response = api.get(f"/api/customers/{tenant_a.pk}/adoption/")
 
@@ -134,7 +148,7 @@ def test_report_figures_cannot_be_deleted_by_hand(
     api: APIClient, post_usage: Any, tenant_a: Customer, sample: Callable[[str], Path]
 ) -> None:
     post_usage(tenant_a, upload(sample, "EmailActivityUserDetail_D30.csv"))
-    call_command("worker", "--batch", "--no-schedule", verbosity=0)
+    run_queued_imports()
     point = UsagePoint.objects.get()
 
     response = api.delete(f"/api/usage-points/{point.pk}/")
