@@ -7,7 +7,7 @@
 Generates the report as Microsoft Graph returns it (UTF-8 BOM, CRLF, names with commas quoted,
 deleted users, blank dates, products joined with ``+``), times ``polars.read_csv(path)`` alone on
 it, then imports it with ``frpdesk.adoption.services.import_usage_file`` into a fresh customer
-of a throwaway database: store and hash the file, parse and check every value, merge into the
+of a throwaway database: hash the file, parse and check every value, merge into the
 tenant's ledger, write the ledger (Parquet) and the usage points. Each measurement runs in a child
 process of its own, so its peak memory (``ru_maxrss``) is its own. Goals: >= 200,000 rows/s,
 <= 3x the bare ``polars.read_csv``, peak memory < 1.5 GB.
@@ -212,8 +212,8 @@ def child_import(
 def stage_seconds(
     started: float, marks: list[tuple[str, float]], finished: float
 ) -> list[tuple[str, float]]:
-    """Time spent in each stage the import reports (the first: storing and hashing the file)."""
-    bounds = [("Storing and hashing the file", started), *marks, ("end", finished)]
+    """Time spent in each stage the import reports (the first: hashing the file and creating the import record)."""
+    bounds = [("Hashing the file and creating the record", started), *marks, ("end", finished)]
     return [
         (stage, end - start)
         for (stage, start), (_, end) in itertools.pairwise(bounds)
