@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "frpdesk.customers",
     "frpdesk.licensing",
     "frpdesk.adoption",
+    "frpdesk.referrals",
+    "frpdesk.engagements",
     "frpdesk.history",
 ]
 

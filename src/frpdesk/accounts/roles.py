@@ -13,8 +13,17 @@ SALES = "Sales"
 EXECUTIVE = "Executive"
 AUDITOR = "Auditor"
 
-DOMAIN_APPS = ("catalog", "partner", "directory", "customers", "licensing", "adoption")
-DELIVERY_APPS = ("customers", "licensing", "adoption")
+DOMAIN_APPS = (
+    "catalog",
+    "partner",
+    "directory",
+    "customers",
+    "licensing",
+    "adoption",
+    "referrals",
+    "engagements",
+)
+DELIVERY_APPS = ("customers", "licensing", "adoption", "referrals", "engagements")
 MANAGE_ACTIONS = ("add", "change", "delete")
 
 
