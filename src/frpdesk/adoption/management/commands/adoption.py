@@ -1,28 +1,24 @@
 import json
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
 from frpdesk.adoption.figures import customer_adoption_document
-from frpdesk.customers.services import customer_by_tenant
+from frpdesk.customers.management.tenant_command import TenantCommand
 
 
-class Command(BaseCommand):
+class Command(TenantCommand):
     help = (
         "Show a tenant's adoption: per workload, the newest refresh date with data, MAU, PAU, "
         "AU%, peak MAU and the 15% / 40% milestones."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--tenant-id", required=True)
+        super().add_arguments(parser)
         parser.add_argument("--json", action="store_true", help="Print one JSON object.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            customer = customer_by_tenant(options["tenant_id"])
-        except ValidationError as error:
-            raise CommandError(" ".join(error.messages), returncode=2) from error
+        customer = self.customer(options)
         document = customer_adoption_document(customer)
         if options["json"]:
             self.stdout.write(json.dumps(document))

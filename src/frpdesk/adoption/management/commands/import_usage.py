@@ -1,16 +1,15 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from frpdesk.adoption.models import ImportSource, ImportStatus
 from frpdesk.adoption.services import import_usage_file
 from frpdesk.core.imports import ImportFailure, check_upload_size
-from frpdesk.customers.services import customer_by_tenant
+from frpdesk.customers.management.tenant_command import TenantCommand
 
 
-class Command(BaseCommand):
+class Command(TenantCommand):
     help = (
         "Import Microsoft 365 usage reports of a tenant, as Microsoft Graph returns them (the "
         "report type is detected from the header). Each file is all or nothing; the same file "
@@ -18,14 +17,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--tenant-id", required=True)
+        super().add_arguments(parser)
         parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
     def handle(self, *args: Any, files: list[Path], **options: Any) -> None:
-        try:
-            customer = customer_by_tenant(options["tenant_id"])
-        except ValidationError as error:
-            raise CommandError(" ".join(error.messages), returncode=2) from error
+        customer = self.customer(options)
         failures: list[str] = []
         for path in files:
             try:

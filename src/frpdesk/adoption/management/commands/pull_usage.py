@@ -1,12 +1,11 @@
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from frpdesk.adoption.graph import GraphError, connected_customers, pull_usage
 from frpdesk.adoption.models import GraphConnection
+from frpdesk.customers.management.tenant_command import TenantCommand
 from frpdesk.customers.models import Customer
-from frpdesk.customers.services import customer_by_tenant
 
 
 class Command(BaseCommand):
@@ -60,10 +59,7 @@ class Command(BaseCommand):
                     "No customer has an enabled Microsoft Graph connection.", returncode=2
                 )
             return customers
-        try:
-            customer = customer_by_tenant(options["tenant_id"])
-        except ValidationError as error:
-            raise CommandError(" ".join(error.messages), returncode=2) from error
+        customer = TenantCommand.customer(options)
         if not GraphConnection.objects.filter(customer=customer).exists():
             raise CommandError(
                 f"{customer.name} (tenant {customer.tenant_id}) has no Microsoft Graph "

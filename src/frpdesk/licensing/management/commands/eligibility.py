@@ -1,25 +1,21 @@
 import json
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
-from frpdesk.customers.services import customer_by_tenant
+from frpdesk.customers.management.tenant_command import TenantCommand
 from frpdesk.licensing.services import eligibility_document
 
 
-class Command(BaseCommand):
+class Command(TenantCommand):
     help = "Show a tenant's FastTrack eligibility from its newest licence snapshot."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--tenant-id", required=True)
+        super().add_arguments(parser)
         parser.add_argument("--json", action="store_true", help="Print one JSON object.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            customer = customer_by_tenant(options["tenant_id"])
-        except ValidationError as error:
-            raise CommandError(" ".join(error.messages), returncode=2) from error
+        customer = self.customer(options)
         document = eligibility_document(customer)
         if document is None:
             raise CommandError(

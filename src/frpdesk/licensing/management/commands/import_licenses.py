@@ -3,22 +3,22 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
 from frpdesk.core.imports import ImportFailure
-from frpdesk.customers.services import customer_by_tenant
+from frpdesk.customers.management.tenant_command import TenantCommand
 from frpdesk.licensing.services import import_license_file
 
 
-class Command(BaseCommand):
+class Command(TenantCommand):
     help = (
         "Import a tenant's licences as a dated snapshot: Microsoft Graph subscribedSkus JSON or a "
         "CSV (sku_part_number,enabled,suspended,warning,consumed), detected from the content."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--tenant-id", required=True)
+        super().add_arguments(parser)
         parser.add_argument("--as-of", help="The snapshot's date, YYYY-MM-DD (default: today).")
         parser.add_argument("file", type=Path)
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         file: Path = options["file"]
         try:
             as_of = _date(options["as_of"]) if options["as_of"] else timezone.localdate()
-            customer = customer_by_tenant(options["tenant_id"])
+            customer = self.customer(options)
             content = file.read_bytes()
             outcome = import_license_file(
                 acting_user=None,
