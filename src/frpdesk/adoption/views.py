@@ -55,7 +55,7 @@ from frpdesk.adoption.tasks import pull_customer_usage
 from frpdesk.catalog.models import Workload
 from frpdesk.core.access import Action, AnyUser, acting_user, can, require, restrict
 from frpdesk.core.exports import EXPORT_FORMATS, export_response
-from frpdesk.core.views import AccessMixin, ListPage, _attach_errors
+from frpdesk.core.views import AccessMixin, ListPage, attach_errors
 from frpdesk.customers.models import Customer
 from frpdesk.customers.views import customer_page, customer_url, visible_customers
 
@@ -168,7 +168,7 @@ class CustomerTabForm(AccessMixin, View):
             try:
                 message = self.perform(form, customer)
             except ValidationError as error:
-                _attach_errors(form, error)
+                attach_errors(form, error)
             else:
                 messages.success(request, message)
                 return HttpResponseRedirect(customer_url(customer.pk, TAB))

@@ -114,7 +114,7 @@ class FormPageMixin(AccessMixin):
         try:
             self.object = self.perform_save(form)
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_errors(form, error)
             return self.form_invalid(form)  # type: ignore[attr-defined]
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())  # type: ignore[attr-defined]
@@ -130,7 +130,8 @@ class FormPageMixin(AccessMixin):
         return f"Edit {self.object}" if getattr(self, "object", None) else f"New {name}"
 
 
-def _attach_errors(form: BaseForm, error: ValidationError) -> None:
+def attach_errors(form: BaseForm, error: ValidationError) -> None:
+    """A service's refusal on the form: field errors beside their fields, the rest on top."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
