@@ -7,9 +7,11 @@ from frpdesk.adoption.api import register as register_adoption_api
 from frpdesk.catalog.api import register as register_catalog_api
 from frpdesk.customers.api import register as register_customers_api
 from frpdesk.directory.api import register as register_directory_api
+from frpdesk.engagements.api import register as register_engagements_api
 from frpdesk.history.api import register as register_history_api
 from frpdesk.licensing.api import register as register_licensing_api
 from frpdesk.partner.api import register as register_partner_api
+from frpdesk.referrals.api import register as register_referrals_api
 
 router = DefaultRouter()
 for register in (
@@ -19,6 +21,8 @@ for register in (
     register_customers_api,
     register_licensing_api,
     register_adoption_api,
+    register_engagements_api,
+    register_referrals_api,
     register_history_api,
 ):
     register(router)
@@ -30,6 +34,8 @@ urlpatterns = [
     path("directory/", include("frpdesk.directory.urls")),
     path("customers/", include("frpdesk.customers.urls")),
     path("adoption/", include("frpdesk.adoption.urls")),
+    path("engagements/", include("frpdesk.engagements.urls")),
+    path("referrals/", include("frpdesk.referrals.urls")),
     path("catalog/", include("frpdesk.catalog.urls")),
     path("history/", include("frpdesk.history.urls")),
     path("admin/", admin.site.urls),

@@ -9,6 +9,7 @@ from frpdesk.catalog.models import (
     DeliveryPhase,
     DeliveryStatus,
     EligiblePlan,
+    Holiday,
     MilestoneTemplate,
     NonPaidSkuMarker,
     OutOfScopeItem,
@@ -157,3 +158,12 @@ class ServicePlanFilter(django_filters.FilterSet):
     class Meta:
         model = ServicePlan
         fields = ["search"]
+
+
+class HolidayFilter(django_filters.FilterSet):
+    search = text_search("name")
+    year = django_filters.NumberFilter(field_name="date__year", label="Year")
+
+    class Meta:
+        model = Holiday
+        fields = ["search", "year"]

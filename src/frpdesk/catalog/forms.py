@@ -4,6 +4,7 @@ from frpdesk.catalog.models import (
     DeliveryPhase,
     DeliveryStatus,
     EligiblePlan,
+    Holiday,
     MilestoneTemplate,
     NonPaidSkuMarker,
     OutOfScopeItem,
@@ -80,3 +81,13 @@ class MilestoneTemplateForm(forms.ModelForm[MilestoneTemplate]):
     class Meta:
         model = MilestoneTemplate
         fields = ["code", "name", "phase", "due_after_days", "description", "sort_order"]
+
+
+class HolidayForm(forms.ModelForm[Holiday]):
+    class Meta:
+        model = Holiday
+        fields = ["date", "name"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {
+            "date": "Business-day clocks (a referral's first response) skip this day.",
+        }

@@ -209,3 +209,16 @@ class Sku(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_name} ({self.string_id})"
+
+
+class Holiday(models.Model):
+    """A day off that business-day clocks skip (e.g. the first response due on a referral)."""
+
+    date = models.DateField(unique=True)
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.date.isoformat()})"

@@ -8,6 +8,7 @@ from frpdesk.catalog.models import (
     DeliveryPhase,
     DeliveryStatus,
     EligiblePlan,
+    Holiday,
     MilestoneTemplate,
     NonPaidSkuMarker,
     OutOfScopeItem,
@@ -135,3 +136,11 @@ class SkuTable(tables.Table):
 
     def value_eligible(self, record: Sku) -> str:
         return "yes" if record.string_id in self.eligible_ids else "no"
+
+
+class HolidayTable(tables.Table):
+    actions = actions("holiday")
+
+    class Meta:
+        model = Holiday
+        fields = ("date", "name")

@@ -16,6 +16,7 @@ from frpdesk.catalog.models import (
     DeliveryPhase,
     DeliveryStatus,
     EligiblePlan,
+    Holiday,
     MilestoneTemplate,
     NonPaidSkuMarker,
     OutOfScopeItem,
@@ -176,6 +177,13 @@ CATALOG_PAGES = (
         filters.MilestoneTemplateFilter,
         catalog_forms.MilestoneTemplateForm,
         "Checklist items generated for every engagement workload, with their due offsets.",
+    ),
+    CatalogPages(
+        Holiday,
+        tables.HolidayTable,
+        filters.HolidayFilter,
+        catalog_forms.HolidayForm,
+        "Days off that business-day clocks skip, besides weekends (referral first response).",
     ),
 )
 

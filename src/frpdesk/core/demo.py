@@ -5,6 +5,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -23,6 +24,9 @@ from frpdesk.partner.models import (
     ReferralProfile,
 )
 from frpdesk.partner.services import PROFILE_PK
+
+if TYPE_CHECKING:
+    from frpdesk.referrals.models import Referral
 
 DEMO_USERS = [
     ("admin", "Avery", "Morgan", roles.PROGRAM_ADMINISTRATOR),
@@ -428,6 +432,7 @@ def load_demo() -> list[DemoLogin]:
             partner.endorsed_workloads.set(Workload.objects.filter(code__in=workloads))
     load_demo_customers()
     load_demo_usage()
+    load_demo_engagements()
     return logins
 
 
@@ -600,7 +605,7 @@ def load_demo_usage() -> None:
             import_usage_file(
                 acting_user=consultant,
                 customer=customer,
-                file_name=f"Office365ActiveUserDetail_{refresh_date}.csv",
+                file_name=f"Office365ActiveUserDetail_D30_{refresh_date}.csv",
                 content=demo_usage_report(
                     domain=domain, users=users, refresh_date=refresh_date, step=step, scale=scale
                 ),
@@ -624,3 +629,214 @@ def load_demo_usage() -> None:
                 associated_on=USAGE_REFRESH_DATES[2],
                 note="CPOR claim approved",
             )
+
+
+# Engagements: customer domain, origin, owner, workloads, days since the start, phase and the
+# days it was entered, status note (days old, next action, days until it is due), checklist
+# templates done, routing (workload, decision, directory PartnerID or justification).
+@dataclass(frozen=True)
+class DemoEngagement:
+    domain: str
+    origin: str
+    owner: str
+    workloads: list[str]
+    started: int  # days ago
+    phases: list[tuple[str, int]]  # phase code, entered days ago
+    note: tuple[int, str, int] | None  # days old, next action, due in days
+    done: list[str]  # milestone template codes
+    routing: tuple[str, str, str] | None = None  # workload, decision, directory PartnerID
+
+
+DEMO_ENGAGEMENTS = [
+    DemoEngagement(
+        domain="woodgrovebank.example",
+        origin="own_lead",
+        owner="consultant",
+        workloads=["teams", "exchange", "copilot"],
+        started=35,
+        phases=[("assess", 14)],
+        note=(4, "Review the assessment results with the IT lead", 2),
+        done=["kickoff"],
+    ),
+    DemoEngagement(
+        domain="contosopharma.example",
+        origin="existing_claim",
+        owner="consultant",
+        workloads=["sharepoint", "onedrive"],
+        started=70,
+        phases=[("assess", 50), ("remediate", 25)],
+        note=(20, "Send the remediation plan to the sponsor", -10),
+        done=["kickoff", "assessment_checklist", "security_discussion"],
+    ),
+    DemoEngagement(
+        domain="fabrikam.example",
+        origin="referral",
+        owner="consultant",
+        workloads=["teams", "viva_engage"],
+        started=3,
+        phases=[],
+        note=None,
+        done=[],
+    ),
+    DemoEngagement(
+        domain="alpineskihouse.example",
+        origin="own_lead",
+        owner="admin",
+        workloads=["intune", "entra_id", "defender_endpoint"],
+        started=50,
+        phases=[("assess", 40), ("remediate", 30), ("enable", 9)],
+        note=(2, "Run the Intune enrolment workshop", 5),
+        done=["kickoff", "assessment_checklist", "security_discussion"],
+        routing=("defender_endpoint", "rfa", ""),
+    ),
+    DemoEngagement(
+        domain="northwindtraders.example",
+        origin="own_lead",
+        owner="consultant",
+        workloads=["exchange", "purview"],
+        started=10,
+        phases=[],
+        note=(1, "Confirm the kickoff date with the sponsor", 3),
+        done=[],
+        routing=("purview", "hand_off", "7304756"),
+    ),
+]
+# Pending referrals: referral ID, tenant, domain, workloads, days since assignment.
+DEMO_REFERRALS = [
+    ("FT-DEMO-2001", "Humongous Insurance", "humongousinsurance.example", ["exchange"], 9),
+    ("FT-DEMO-2002", "Relecloud Logistics", "relecloud.example", ["teams", "sharepoint"], 5),
+    ("FT-DEMO-2003", "VanArsdel Foods", "vanarsdel.example", ["intune", "entra_id"], 2),
+    ("FT-DEMO-2004", "Bellows College", "bellowscollege.example", ["teams"], 0),
+]
+ACCEPTED_REFERRAL = "FT-DEMO-1001"
+
+
+def _demo_referral(
+    referral_id: str, tenant: str, domain: str, codes: list[str], assigned: datetime.date
+) -> "Referral":
+    from frpdesk.referrals.models import Referral, ReferralKind
+    from frpdesk.referrals.services import save_referral
+
+    referral = Referral.objects.filter(referral_id=referral_id).first()
+    if referral is not None:
+        return referral
+    return save_referral(
+        acting_user=None,
+        referral=Referral(
+            referral_id=referral_id,
+            kind=ReferralKind.BENEFIT,
+            tenant_name=tenant,
+            tenant_id=uuid.uuid5(uuid.NAMESPACE_DNS, domain),
+            tenant_domain=domain,
+            rfa_id=referral_id.replace("FT-DEMO", "RFA"),
+            source="FastTrack Request for Assistance",
+            assigned_on=assigned,
+        ),
+        workloads=Workload.objects.filter(code__in=codes),
+    )
+
+
+def load_demo_engagements() -> None:
+    """Engagements of the demo customers (one stale, one awaiting routing) and referrals."""
+    from frpdesk.catalog.models import DeliveryPhase
+    from frpdesk.customers.models import Customer
+    from frpdesk.directory.models import DirectoryPartner
+    from frpdesk.engagements import services
+    from frpdesk.engagements.models import (
+        EngagementPhase,
+        EventKind,
+        StatusNote,
+        TimelineEvent,
+        WorkloadSource,
+    )
+    from frpdesk.referrals.models import Acceptance
+
+    today = timezone.localdate()
+    users = {
+        user.username: user for user in User.objects.filter(username__in=["consultant", "admin"])
+    }
+    consultant = users["consultant"]
+
+    def moment(days_ago: int) -> datetime.datetime:
+        day = today - datetime.timedelta(days=days_ago)
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 30)))
+
+    for spec in DEMO_ENGAGEMENTS:
+        customer = Customer.objects.get(tenant_id=uuid.uuid5(uuid.NAMESPACE_DNS, spec.domain))
+        if customer.engagements.exists():
+            continue
+        started = today - datetime.timedelta(days=spec.started)
+        referral = None
+        if spec.origin == "referral":
+            referral = _demo_referral(
+                ACCEPTED_REFERRAL, customer.name, spec.domain, spec.workloads, started
+            )
+            referral.customer = customer
+            referral.acceptance = Acceptance.ACCEPTED
+            referral.first_responded_on = referral.decided_on = started
+            referral.save()
+        engagement = services.open_engagement(
+            acting_user=consultant,
+            customer=customer,
+            origin=spec.origin,
+            workloads=list(Workload.objects.filter(code__in=spec.workloads)),
+            owner=users[spec.owner],
+            referral=referral,
+            source=WorkloadSource.REFERRED if referral else WorkloadSource.CLAIMED,
+            started_on=started,
+        )
+        if spec.owner != "consultant":
+            engagement.team.add(consultant)
+        TimelineEvent.objects.filter(engagement=engagement).update(at=moment(spec.started))
+        routing = spec.routing
+        if routing:
+            code, decision, reference = routing
+            services.route_workload(
+                acting_user=consultant,
+                engagement_workload=engagement.workloads.get(workload__code=code),
+                routing=decision,
+                handoff_partner=DirectoryPartner.objects.filter(partner_id=reference).first(),
+            )
+        for code in spec.done:
+            for item in engagement.workloads.all():
+                check = item.checklist.get(template__code=code)
+                services.complete_checklist_item(
+                    acting_user=consultant, item=check, done_on=check.due_on
+                )
+        for code, days_ago in spec.phases:
+            services.move_engagement(
+                acting_user=consultant,
+                engagement=engagement,
+                phase=DeliveryPhase.objects.get(code=code),
+            )
+            entered = today - datetime.timedelta(days=days_ago)
+            EngagementPhase.objects.filter(engagement=engagement, ended_on=today).update(
+                ended_on=entered
+            )
+            EngagementPhase.objects.filter(engagement=engagement, ended_on=None).update(
+                started_on=entered
+            )
+            TimelineEvent.objects.filter(
+                engagement=engagement, kind=EventKind.PHASE_CHANGED, data__after=code
+            ).update(at=moment(days_ago))
+        if spec.note:
+            days_old, action, due_in = spec.note
+            note = services.add_status_note(
+                acting_user=consultant,
+                engagement=engagement,
+                onboarding_scope=f"FastTrack onboarding of {', '.join(spec.workloads)}; "
+                "remote guidance for the IT team.",
+                risks="Change freeze before year end." if days_old > 14 else "",
+                next_action=action,
+                next_action_on=today + datetime.timedelta(days=due_in),
+                next_action_owner=consultant,
+            )
+            StatusNote.objects.filter(pk=note.pk).update(created_at=moment(days_old))
+            TimelineEvent.objects.filter(engagement=engagement, kind=EventKind.NOTE_ADDED).update(
+                at=moment(days_old)
+            )
+
+    for referral_id, tenant, domain, codes, days_ago in DEMO_REFERRALS:
+        _demo_referral(
+            referral_id, tenant, domain, codes, today - datetime.timedelta(days=days_ago)
+        )

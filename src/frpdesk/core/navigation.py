@@ -44,7 +44,16 @@ NAVIGATION: tuple[NavSection, ...] = (
         "Customers",
         (
             NavItem("Customers", "customers:list", "buildings", "customers.Customer"),
+            NavItem("Referrals", "referrals:list", "inboxes", "referrals.Referral"),
             NavItem("Adoption", "adoption:heatmap", "graph-up-arrow", "adoption.UsagePoint"),
+        ),
+    ),
+    NavSection(
+        "Engagements",
+        (
+            NavItem("Pipeline", "engagements:pipeline", "kanban", "engagements.Engagement"),
+            NavItem("Engagements", "engagements:list", "briefcase", "engagements.Engagement"),
+            NavItem("My work", "engagements:my-work", "person-check", "engagements.Engagement"),
         ),
     ),
     NavSection(
@@ -89,6 +98,7 @@ NAVIGATION: tuple[NavSection, ...] = (
                 "list-check",
                 "catalog.MilestoneTemplate",
             ),
+            NavItem("Holidays", "catalog:holiday-list", "calendar-x", "catalog.Holiday"),
             NavItem("SKU catalog", "catalog:sku-list", "upc-scan", "catalog.Sku"),
         ),
     ),
@@ -103,14 +113,25 @@ NAVIGATION: tuple[NavSection, ...] = (
 
 
 def visible_navigation(user: AnyUser, current_path: str) -> list[dict[str, Any]]:
-    sections = []
+    sections: list[dict[str, Any]] = []
+    entries: list[dict[str, Any]] = []
     for section in NAVIGATION:
-        items = []
-        for item in section.items:
-            if item.visible_to(user):
-                url = reverse(item.url_name)
-                active = current_path == url or (url != "/" and current_path.startswith(url))
-                items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+        items = [
+            {"label": item.label, "url": reverse(item.url_name), "icon": item.icon, "active": False}
+            for item in section.items
+            if item.visible_to(user)
+        ]
         if items:
             sections.append({"label": section.label, "items": items})
+            entries += items
+    # The deepest entry containing the page is the active one (/engagements/pipeline/ is the
+    # pipeline, not also the engagement list).
+    containing = [
+        entry
+        for entry in entries
+        if current_path == entry["url"]
+        or (entry["url"] != "/" and current_path.startswith(entry["url"]))
+    ]
+    if containing:
+        max(containing, key=lambda entry: len(entry["url"]))["active"] = True
     return sections

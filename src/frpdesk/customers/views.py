@@ -304,6 +304,9 @@ class CustomerDetailPage(DetailPage):
             "contacts": may["contacts"] or may["partner_contacts"],
             "history": may["history"],
         }
+        from frpdesk.engagements.models import Engagement  # engagements build on customers
+        from frpdesk.engagements.views import customer_engagements
+
         eligibility = eligibility_of(customer)
         context.update(
             title=str(customer),
@@ -325,6 +328,8 @@ class CustomerDetailPage(DetailPage):
             from frpdesk.adoption.views import adoption_tab_context  # it builds on this module
 
             context.update(adoption_tab_context(self.request, customer, adoption_forms))
+        if can(user, "view", Engagement):
+            context["engagements"] = customer_engagements(user, customer)
         if may["contacts"]:
             contacts = restrict(user, "view", customer.contacts.all()).prefetch_related(
                 "services_assisted"

@@ -37,7 +37,7 @@ from frpdesk.accounts import roles
 from frpdesk.accounts.models import User
 from frpdesk.adoption.services import record_manual_mau, set_partner_association
 from frpdesk.adoption.tests.factories import UsageImportFactory
-from frpdesk.catalog.models import Workload
+from frpdesk.catalog.models import Holiday, Workload
 from frpdesk.catalog.views import CATALOG_PAGES
 from frpdesk.core.exports import EXPORT_FORMATS
 from frpdesk.customers.tests.factories import (
@@ -46,6 +46,9 @@ from frpdesk.customers.tests.factories import (
     PartnerContactFactory,
 )
 from frpdesk.directory.tests.factories import DirectoryPartnerFactory
+from frpdesk.engagements.models import Routing
+from frpdesk.engagements.services import add_status_note, route_workload
+from frpdesk.engagements.tests.factories import make_engagement
 from frpdesk.licensing.tests.factories import import_licences
 from frpdesk.partner.models import ReferralProfile
 from frpdesk.partner.tests.factories import (
@@ -53,6 +56,7 @@ from frpdesk.partner.tests.factories import (
     ProgramContactFactory,
     ProgramMembershipFactory,
 )
+from frpdesk.referrals.tests.factories import ReferralFactory
 from frpdesk.urls import router
 
 # --- who may do what -------------------------------------------------------------------------
@@ -77,7 +81,14 @@ USERS = frozenset({roles.PROGRAM_ADMINISTRATOR})  # accounts.view_user
 
 # Router prefixes whose viewsets take no writes, and those that show the audit trail.
 READ_ONLY_ENDPOINTS = frozenset(
-    {"catalog/skus", "catalog/service-plans", "audit-log", "snapshots", "usage-imports"}
+    {
+        "catalog/skus",
+        "catalog/service-plans",
+        "audit-log",
+        "snapshots",
+        "usage-imports",
+        "timeline-events",
+    }
 )
 HISTORY_ENDPOINTS = frozenset({"audit-log"})
 
@@ -154,6 +165,29 @@ def objects(partner_profile: Any, make_user: Callable[..., User]) -> Objects:
         workload=Workload.objects.get(code="teams"),
         associated_on=datetime.date(2026, 9, 1),
     )
+    found["catalog.holiday"] = Holiday.objects.create(
+        date=datetime.date(2026, 12, 25), name="Christmas Day"
+    )
+    found["referrals.referral"] = ReferralFactory(tenant_name="Litware Retail")
+    lead = make_user(None, username="engagement-owner")
+    # A customer of its own: engagements protect their customer from deletion.
+    engaged = CustomerFactory(name="Tailspin Toys", primary_domain="tailspintoys.example")
+    engagement = make_engagement(owner=lead, customer=engaged, workloads=("purview",))
+    found["engagements.engagement"] = engagement
+    routed = route_workload(
+        acting_user=lead, engagement_workload=engagement.workloads.get(), routing=Routing.RFA
+    )
+    found["engagements.engagementworkload"] = routed
+    found["engagements.checklistitem"] = routed.checklist.first()
+    found["engagements.statusnote"] = add_status_note(
+        acting_user=lead,
+        engagement=engagement,
+        onboarding_scope="Purview labels for the legal team",
+        next_action="Send the Request for Assistance steps",
+        next_action_on=datetime.date(2026, 12, 1),
+        next_action_owner=lead,
+    )
+    found["engagements.timelineevent"] = engagement.timeline.first()
     found["auditlog.logentry"] = LogEntry.objects.get_for_object(
         found["directory.directorypartner"]
     ).first()
@@ -182,6 +216,8 @@ def sentinels(instance: models.Model) -> list[str]:
         "partner_id",
         "contact_email",
         "email",
+        "referral_id",
+        "tenant_name",
         "object_repr",
     ):
         value = getattr(instance, name, None)
@@ -319,6 +355,37 @@ PAGES: tuple[Page, ...] = (
     Page("adoption:association", DELIVERY, "action", "customers.customer", "pk"),
     Page("adoption:graph-connection", DELIVERY, "action", "customers.customer", "pk"),
     Page("adoption:graph-pull", DELIVERY, "action", "customers.customer", "pk"),
+    Page("referrals:list", VIEW, "list", "referrals.referral"),
+    Page("referrals:detail", VIEW, "detail", "referrals.referral", "pk"),
+    Page("referrals:import", DELIVERY, "form"),
+    Page("referrals:create", DELIVERY, "form"),
+    Page("referrals:edit", DELIVERY, "form", "referrals.referral", "pk"),
+    Page("referrals:accept", DELIVERY, "form", "referrals.referral", "pk"),
+    Page("referrals:decline", DELIVERY, "action", "referrals.referral", "pk"),
+    Page("referrals:respond", DELIVERY, "action", "referrals.referral", "pk"),
+    Page("referrals:note", DELIVERY, "action", "referrals.referral", "pk"),
+    Page("engagements:list", VIEW, "list", "engagements.engagement"),
+    Page("engagements:pipeline", VIEW, "detail", "engagements.engagement"),
+    Page("engagements:my-work", VIEW, "detail", "engagements.engagement"),
+    Page("engagements:detail", VIEW, "detail", "engagements.engagement", "pk"),
+    Page("engagements:routing-note", VIEW, "detail", "engagements.engagementworkload", "pk"),
+    Page("engagements:create", DELIVERY, "form"),
+    Page("engagements:team", DELIVERY, "form", "engagements.engagement", "pk"),
+    Page("engagements:workload-add", DELIVERY, "form", "engagements.engagement", "pk"),
+    Page("engagements:note-create", DELIVERY, "form", "engagements.engagement", "pk"),
+    Page("engagements:workload-status", DELIVERY, "form", "engagements.engagementworkload", "pk"),
+    Page("engagements:workload-route", DELIVERY, "form", "engagements.engagementworkload", "pk"),
+    Page(
+        "engagements:workload-association",
+        DELIVERY,
+        "form",
+        "engagements.engagementworkload",
+        "pk",
+    ),
+    Page("engagements:checklist-edit", DELIVERY, "form", "engagements.checklistitem", "pk"),
+    Page("engagements:move", DELIVERY, "action", "engagements.engagement", "pk"),
+    Page("engagements:close", DELIVERY, "action", "engagements.engagement", "pk"),
+    Page("engagements:checklist-done", DELIVERY, "action", "engagements.checklistitem", "pk"),
     Page("catalog:workload-detail", VIEW, "detail", "catalog.workload", "pk"),
     Page("catalog:sku-list", VIEW, "list", "catalog.sku"),
     Page("catalog:sku-detail", VIEW, "detail", "catalog.sku", "pk"),
@@ -341,6 +408,10 @@ SHOWS_TARGET = {
     "customers:list",
     "customers:detail",
     "adoption:heatmap",
+    "referrals:list",
+    "referrals:detail",
+    "engagements:list",
+    "engagements:detail",
     "history:audit",
 }
 

@@ -1,0 +1,120 @@
+"""The engagement area's filters, shared by the pages, their exports and the API."""
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+
+from frpdesk.accounts.models import User
+from frpdesk.catalog.models import DeliveryPhase, Workload
+from frpdesk.core.filters import YesNoFilter
+from frpdesk.customers.models import Customer
+from frpdesk.engagements.models import (
+    ChecklistItem,
+    Engagement,
+    EngagementWorkload,
+    EventKind,
+    Origin,
+    Routing,
+    StatusNote,
+    TimelineEvent,
+    WorkloadSource,
+)
+from frpdesk.engagements.services import stale_condition
+
+
+class EngagementFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(
+        method="filter_search",
+        label="Search",
+        widget=forms.TextInput(attrs={"placeholder": "Engagement, customer, tenant ID"}),
+    )
+    phase = django_filters.ModelChoiceFilter(
+        queryset=DeliveryPhase.objects.all(), to_field_name="code", label="Phase"
+    )
+    owner = django_filters.ModelChoiceFilter(
+        queryset=User.objects.filter(is_active=True), null_label="No owner", label="Owner"
+    )
+    origin = django_filters.ChoiceFilter(choices=Origin.choices, label="Origin")
+    customer = django_filters.ModelChoiceFilter(
+        queryset=Customer.objects.all(), label="Customer", empty_label="Any"
+    )
+    workload = django_filters.ModelChoiceFilter(
+        field_name="workloads__workload",
+        queryset=Workload.objects.all(),
+        to_field_name="code",
+        label="Workload",
+        distinct=True,
+    )
+    stale = YesNoFilter(method="filter_stale", label="Stale (no recent status note)")
+    open = YesNoFilter(field_name="closed_on", lookup_expr="isnull", label="Open")
+
+    class Meta:
+        model = Engagement
+        fields = ["search", "phase", "owner", "origin", "customer", "workload", "stale", "open"]
+
+    def filter_search(
+        self, queryset: QuerySet[Engagement], name: str, value: str
+    ) -> QuerySet[Engagement]:
+        text = value.strip()
+        if not text:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=text)
+            | Q(customer__name__icontains=text)
+            | Q(customer__tenant_id__icontains=text.strip("{}"))
+        )
+
+    def filter_stale(
+        self, queryset: QuerySet[Engagement], name: str, value: bool | None
+    ) -> QuerySet[Engagement]:
+        if value is None:
+            return queryset
+        return queryset.filter(stale_condition()) if value else queryset.exclude(stale_condition())
+
+
+class EngagementWorkloadFilter(django_filters.FilterSet):
+    engagement = django_filters.NumberFilter(field_name="engagement", label="Engagement (id)")
+    workload = django_filters.ModelChoiceFilter(
+        queryset=Workload.objects.all(), to_field_name="code", label="Workload"
+    )
+    source = django_filters.ChoiceFilter(choices=WorkloadSource.choices)
+    routing = django_filters.ChoiceFilter(choices=Routing.choices, null_label="Not routed")
+
+    class Meta:
+        model = EngagementWorkload
+        fields = ["engagement", "workload", "source", "routing"]
+
+
+class ChecklistItemFilter(django_filters.FilterSet):
+    engagement = django_filters.NumberFilter(
+        field_name="engagement_workload__engagement", label="Engagement (id)"
+    )
+    owner = django_filters.ModelChoiceFilter(
+        queryset=User.objects.filter(is_active=True), null_label="No owner", label="Owner"
+    )
+    done = YesNoFilter(field_name="done_on", lookup_expr="isnull", exclude=True, label="Done")
+    due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte")
+
+    class Meta:
+        model = ChecklistItem
+        fields = ["engagement", "owner", "done", "due_before"]
+
+
+class StatusNoteFilter(django_filters.FilterSet):
+    engagement = django_filters.NumberFilter(field_name="engagement", label="Engagement (id)")
+    next_action_owner = django_filters.ModelChoiceFilter(
+        queryset=User.objects.filter(is_active=True), label="Next action owner"
+    )
+
+    class Meta:
+        model = StatusNote
+        fields = ["engagement", "next_action_owner"]
+
+
+class TimelineEventFilter(django_filters.FilterSet):
+    engagement = django_filters.NumberFilter(field_name="engagement", label="Engagement (id)")
+    kind = django_filters.ChoiceFilter(choices=EventKind.choices)
+
+    class Meta:
+        model = TimelineEvent
+        fields = ["engagement", "kind"]
