@@ -122,6 +122,15 @@ RQ_QUEUES = {"default": {"URL": REDIS_URL}}
 if TASKS["default"]["BACKEND"].startswith("django_tasks_rq"):
     INSTALLED_APPS.append("django_rq")  # workers: `frpdesk rqworker default`
 
+# Email (referral reminders): printed to the console unless an SMTP server is configured.
+EMAIL_BACKEND = env_str("FRPDESK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("FRPDESK_SMTP_HOST", "localhost")
+EMAIL_PORT = env_int("FRPDESK_SMTP_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("FRPDESK_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = env_str("FRPDESK_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("FRPDESK_SMTP_STARTTLS", False)
+DEFAULT_FROM_EMAIL = env_str("FRPDESK_EMAIL_FROM", "frpdesk@localhost")
+
 # Microsoft Graph: overridable so that tests (and sovereign clouds) can point elsewhere.
 FRPDESK_GRAPH_URL = env_str("FRPDESK_GRAPH_URL", "https://graph.microsoft.com").rstrip("/")
 FRPDESK_GRAPH_LOGIN_URL = env_str(
