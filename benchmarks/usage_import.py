@@ -212,8 +212,9 @@ def child_import(
 def stage_seconds(
     started: float, marks: list[tuple[str, float]], finished: float
 ) -> list[tuple[str, float]]:
-    """Time spent in each stage the import reports (the first: hashing the file and creating the import record)."""
-    bounds = [("Hashing the file and creating the record", started), *marks, ("end", finished)]
+    """Time spent in each stage the import reports (the first: creating the import record; the
+    file's SHA-256 is computed in a thread from then on, while the file is read)."""
+    bounds = [("Creating the record", started), *marks, ("end", finished)]
     return [
         (stage, end - start)
         for (stage, start), (_, end) in itertools.pairwise(bounds)

@@ -6,13 +6,15 @@ Columns are looked up by name, never by position (live exports have shown other 
 normalising the header (``header_key``: BOM, case, spaces and punctuation dropped), which also
 maps the camelCase fields of the Copilot JSON onto the CSV column names.
 
-The whole file is read by Polars with every column as text, then checked and converted with
-vectorised expressions: a report of a million users takes about as long as reading it. Any problem
+The whole file is read by Polars with every column as text (but True/False columns, read as
+booleans when the first rows say so), then checked and converted with vectorised expressions: a
+report of a million users takes about as long as reading it. Any problem
 raises one ``ImportFailure`` naming the file, where, and what. In a CSV file the place is the line
 with the header counted as line 1 (the row number a spreadsheet shows) and the column header; in
 the Copilot JSON it is the item of ``value`` (from 1) and the field.
 """
 
+import contextlib
 import csv
 import datetime
 import io
@@ -448,15 +450,18 @@ def _read_csv(file_name: str, content: bytes | Path, head: bytes) -> _Table:
     if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
         hint = "; its columns seem to be separated by ';' or tabs: export it with commas"
     spec = _detect(file_name, keys, 1, hint)
+    source = str(content) if isinstance(content, Path) else content
+    booleans = _boolean_columns(spec, keys, head)
+    raw = None
+    if booleans:
+        # Polars reads true/false (in any case) straight into booleans, a subset of what the
+        # check accepts and to the same values: cheaper than text. On any other value (or any
+        # problem) it refuses, and the file is read again as text, to be checked as usual.
+        with contextlib.suppress(pl.exceptions.PolarsError, pl.exceptions.PanicException):
+            raw = _read_csv_columns(source, keys, booleans)
     try:
-        raw = pl.read_csv(
-            str(content) if isinstance(content, Path) else content,
-            has_header=True,
-            new_columns=keys,
-            infer_schema=False,
-            encoding="utf8",
-            truncate_ragged_lines=False,
-        )
+        if raw is None:
+            raw = _read_csv_columns(source, keys, {})
     except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
         data = _all_bytes(file_name, content)
         located = _locate_csv_problem(file_name, data, header)
@@ -477,6 +482,49 @@ def _read_csv(file_name: str, content: bytes | Path, head: bytes) -> _Table:
         column_label="column",
         note=" (line 1 is the header)",
     )
+
+
+def _read_csv_columns(
+    source: str | bytes, keys: list[str], booleans: dict[str, pl.DataType]
+) -> pl.DataFrame:
+    """Every column as text but ``booleans``. Rows with too many values are refused (only when
+    every column is read: Polars skips the rest of a row after the last column it projects)."""
+    return pl.read_csv(
+        source,
+        has_header=True,
+        new_columns=keys,
+        infer_schema=False,
+        schema_overrides=booleans or None,
+        encoding="utf8",
+        truncate_ragged_lines=False,
+    )
+
+
+def _boolean_columns(spec: ReportSpec, keys: list[str], head: bytes) -> dict[str, pl.DataType]:
+    """The True/False columns the report uses whose values in the first rows are all True or
+    False (any case) or empty: worth reading as booleans. Not Yes/No columns, which Polars does
+    not read."""
+    wanted = {IS_DELETED} if spec.deletion == "flag" else set()
+    for workload in spec.workloads:
+        wanted.update(workload.activity_flags)
+        if workload.licensed:
+            wanted.add(workload.licensed)
+    positions = {key: position for position, key in enumerate(keys) if key in wanted}
+    if not positions:
+        return {}
+    if len(head) >= HEAD_BYTES:  # only whole lines
+        head = head[: head.rfind(b"\n") + 1]
+    try:
+        rows = list(csv.reader(io.StringIO(head.decode("utf-8-sig")), strict=True))[1:]
+    except (UnicodeDecodeError, csv.Error):
+        return {}
+    rows = [row for row in rows if len(row) == len(keys)]
+    booleans: dict[str, pl.DataType] = {}
+    for key, position in positions.items():
+        values = {row[position].lower() for row in rows}
+        if values & {"true", "false"} and values <= {"true", "false", ""}:
+            booleans[key] = pl.Boolean()
+    return booleans
 
 
 def _csv_header(file_name: str, head: bytes) -> tuple[bytes, list[str]]:
@@ -516,9 +564,10 @@ def _check_row_lengths(
     if raw.height == 0 or raw.get_column(raw.columns[-1]).null_count() == 0:
         return
     data = _all_bytes(file_name, content)
+    text_columns = [name for name, dtype in raw.schema.items() if dtype == pl.String]
     commas_in_values = raw.select(
         pl.sum_horizontal(
-            pl.col(column).str.count_matches(",", literal=True).sum() for column in raw.columns
+            pl.col(column).str.count_matches(",", literal=True).sum() for column in text_columns
         )
     ).item()
     expected = header_line.count(b",") + (len(header) - 1) * raw.height + commas_in_values
@@ -757,8 +806,10 @@ def _date_rule(key: str) -> _Rule:
     )
 
 
-def _truth_rule(key: str) -> _Rule:
+def _truth_rule(key: str, dtype: pl.DataType) -> _Rule:
     raw = pl.col(key)
+    if dtype == pl.Boolean:  # read as booleans: nothing left to check
+        return _Rule(key, raw, pl.lit(False), str, _never)
 
     def rule(value: pl.Expr, fallback: _Rule | None = None) -> _Rule:
         return _Rule(
@@ -848,13 +899,15 @@ def _rules(table: _Table) -> list[_Rule]:
         if key in present:
             rules.append(_date_rule(key))
     if IS_DELETED in present:
-        rules.append(_truth_rule(IS_DELETED))
+        rules.append(_truth_rule(IS_DELETED, raw.schema[IS_DELETED]))
     for workload in spec.workloads:
         rules += [_date_rule(key) for key in workload.last_activity if key in present]
         if workload.licensed:
-            rules.append(_truth_rule(workload.licensed))
+            rules.append(_truth_rule(workload.licensed, raw.schema[workload.licensed]))
         rules += [_count_rule(key) for key in workload.activity_counts if key in present]
-        rules += [_truth_rule(key) for key in workload.activity_flags if key in present]
+        rules += [
+            _truth_rule(key, raw.schema[key]) for key in workload.activity_flags if key in present
+        ]
     unique = {rule.key: rule for rule in rules}  # a column shared by two workloads: once
     text_columns = [key for key in (DISPLAY_NAME, USER_STATE, ASSIGNED_PRODUCTS) if key in present]
     return [

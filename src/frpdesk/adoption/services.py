@@ -1,11 +1,11 @@
 """State changes of the adoption area: usage imports, manual MAU entries, partner associations,
 and PAU / AU% kept in step with the licence snapshots."""
 
-import contextlib
 import datetime
 import hashlib
 import logging
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,13 +171,22 @@ def create_usage_import(
     source: str,
 ) -> UsageImport:
     """Store a usage report and queue the job importing it (once this transaction commits)."""
+    content = file if isinstance(file, File) else ContentFile(file)
+    digest = hashlib.sha256()
+    size = 0
+    content.seek(0)
+    for chunk in content.chunks(HASH_CHUNK_BYTES):
+        digest.update(chunk)
+        size += len(chunk)
+    content.seek(0)
     record = _new_import(
         acting_user=acting_user,
         customer=customer,
         file_name=file_name,
-        file=file,
+        size=size,
+        content_hash=digest.hexdigest(),
         source=source,
-        keep_file=True,
+        file=content,
     )
     import_id = record.pk
     transaction.on_commit(lambda: _enqueue_import(import_id))
@@ -198,22 +207,31 @@ def import_usage_file(
     file (or Graph has it), and copying a report of a million users to disk again would cost
     more than importing it. A bad file does not raise: the record comes back failed, its message
     naming the spot.
+
+    The SHA-256 is computed in a thread while the file is parsed (hashlib lets go of the GIL):
+    a sixth of the time of a large import. So whether the file was imported before is known only
+    once it is parsed, before anything is written; the record gets its hash then.
     """
-    with contextlib.ExitStack() as stack:
-        file = (
-            File(stack.enter_context(content.open("rb")), name=content.name)
-            if isinstance(content, Path)
-            else content
-        )
+    size = content.stat().st_size if isinstance(content, Path) else len(content)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="usage-import-sha256") as pool:
+        hashing = pool.submit(_sha256, content)
         record = _new_import(
             acting_user=acting_user,
             customer=customer,
             file_name=file_name,
-            file=file,
+            size=size,
+            content_hash="",
             source=source,
-            keep_file=False,
+            file=None,
         )
-    return _run(record, content)
+        return _run(record, content, hashing)
+
+
+def _sha256(content: bytes | Path) -> str:
+    if isinstance(content, bytes):
+        return hashlib.sha256(content).hexdigest()
+    with content.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def run_import(import_id: int) -> UsageImport:
@@ -222,10 +240,13 @@ def run_import(import_id: int) -> UsageImport:
     return _run(record, None)
 
 
-def _run(record: UsageImport, content: bytes | Path | None) -> UsageImport:
+def _run(
+    record: UsageImport, content: bytes | Path | None, hashing: "Future[str] | None" = None
+) -> UsageImport:
     """Parse and merge (progress committed as it goes, for the page polling the record), then
     write the ledger, the usage points and the outcome in one transaction. ``content`` None: the
-    stored file.
+    stored file. ``hashing``: the SHA-256 of the file still being computed (the record has none
+    yet).
 
     A bad file marks the record failed with the message and writes nothing else. An unexpected
     error does the same with a generic message, is logged, and is raised again for the job runner.
@@ -234,14 +255,34 @@ def _run(record: UsageImport, content: bytes | Path | None) -> UsageImport:
         return record
     _progress(record, 1, "Starting", status=ImportStatus.RUNNING, started_at=timezone.now())
     try:
-        _import(record, content if content is not None else _stored_content(record))
+        _import(record, content if content is not None else _stored_content(record), hashing)
     except ImportFailure as failure:
-        _finish(record, status=ImportStatus.FAILED, message=str(failure))
+        _finish(
+            record,
+            status=ImportStatus.FAILED,
+            message=str(failure),
+            **_hash_of(hashing, default=record.content_hash),
+        )
     except Exception:
         logger.exception("Usage import %s (%s) failed", record.pk, record.file_name)
-        _finish(record, status=ImportStatus.FAILED, message=UNEXPECTED_FAILURE)
+        _finish(
+            record,
+            status=ImportStatus.FAILED,
+            message=UNEXPECTED_FAILURE,
+            **_hash_of(hashing, default=record.content_hash),
+        )
         raise
     return record
+
+
+def _hash_of(hashing: "Future[str] | None", *, default: str) -> dict[str, str]:
+    """``content_hash`` for ``_finish``, once the hash is computed ({} if it is not pending)."""
+    if hashing is None:
+        return {}
+    try:
+        return {"content_hash": hashing.result()}
+    except OSError:  # the file went away while it was hashed: the import says why
+        return {"content_hash": default}
 
 
 def _new_import(
@@ -249,30 +290,24 @@ def _new_import(
     acting_user: User | None,
     customer: Customer,
     file_name: str,
-    file: File | bytes,
+    size: int,
+    content_hash: str,
     source: str,
-    keep_file: bool,
+    file: File | None,
 ) -> UsageImport:
-    """The import record with the file's size and SHA-256 (and the file, if kept)."""
-    content = file if isinstance(file, File) else ContentFile(file)
-    digest = hashlib.sha256()
-    size = 0
-    content.seek(0)
-    for chunk in content.chunks(HASH_CHUNK_BYTES):
-        digest.update(chunk)
-        size += len(chunk)
-    content.seek(0)
+    """The import record with the file's size and SHA-256 ("": not computed yet) and the file,
+    if kept."""
     record = UsageImport(
         customer=customer,
         file_name=file_name[:255],
         size_bytes=size,
-        content_hash=digest.hexdigest(),
+        content_hash=content_hash,
         source=source,
         status=ImportStatus.QUEUED,
         created_by=acting_user,
     )
-    if keep_file:
-        record.file.save(Path(file_name).name or "usage-report", content, save=False)
+    if file is not None:
+        record.file.save(Path(file_name).name or "usage-report", file, save=False)
     record.save()
     return record
 
@@ -320,39 +355,24 @@ def _stored_content(record: UsageImport) -> bytes | Path:
             return stream.read()
 
 
-def _import(record: UsageImport, content: bytes | Path) -> None:
-    earlier = (
-        UsageImport.objects.filter(
-            customer_id=record.customer_id,
-            content_hash=record.content_hash,
-            status=ImportStatus.DONE,
-        )
-        .exclude(pk=record.pk)
-        .order_by("finished_at", "pk")
-        .first()
-    )
-    if earlier is not None and record.content_hash:
-        imported_on = timezone.localdate(earlier.finished_at) if earlier.finished_at else None
-        _finish(
-            record,
-            status=ImportStatus.DONE,
-            message=f"Already imported on {imported_on} ({earlier.file_name}); nothing changed.",
-            report_type=earlier.report_type,
-            refresh_date=earlier.refresh_date,
-            period_days=earlier.period_days,
-            rows=earlier.rows,
-            warnings=earlier.warnings,
-            summary=earlier.summary,
-            changed=False,
-        )
+def _import(record: UsageImport, content: bytes | Path, hashing: "Future[str] | None") -> None:
+    if hashing is None and _imported_before(record):
         return
 
     def parse_progress(percent: int, stage: str) -> None:
         _progress(record, 2 + percent * 58 // 100, stage)
 
-    parsed = parse_report(record.file_name, content, progress=parse_progress)
+    try:
+        parsed = parse_report(record.file_name, content, progress=parse_progress)
+    except ImportFailure:
+        # As if the file had been recognised before it was read.
+        if hashing is not None and _imported_before(record, hashing):
+            return
+        raise
     window_days = threshold_int(MAU_WINDOW_THRESHOLD)
     outcome = _merged_into_ledger(record, parsed, window_days, report_progress=True)
+    if hashing is not None and _imported_before(record, hashing):
+        return
     _progress(record, 95, "Saving")
     with transaction.atomic():
         # One import of a tenant at a time writes: lock the customer (SQLite locks the whole
@@ -379,6 +399,40 @@ def _import(record: UsageImport, content: bytes | Path) -> None:
             summary={code: item.as_dict() for code, item in outcome.figures.items()},
             changed=changed,
         )
+
+
+def _imported_before(record: UsageImport, hashing: "Future[str] | None" = None) -> bool:
+    """Finish the record as done, changing nothing, if the tenant imported the same file
+    before (``hashing``: the file's hash, still to be stored on the record)."""
+    if hashing is not None:
+        record.content_hash = _hash_of(hashing, default="")["content_hash"]
+        UsageImport.objects.filter(pk=record.pk).update(content_hash=record.content_hash)
+    earlier = (
+        UsageImport.objects.filter(
+            customer_id=record.customer_id,
+            content_hash=record.content_hash,
+            status=ImportStatus.DONE,
+        )
+        .exclude(pk=record.pk)
+        .order_by("finished_at", "pk")
+        .first()
+    )
+    if earlier is None or not record.content_hash:
+        return False
+    imported_on = timezone.localdate(earlier.finished_at) if earlier.finished_at else None
+    _finish(
+        record,
+        status=ImportStatus.DONE,
+        message=f"Already imported on {imported_on} ({earlier.file_name}); nothing changed.",
+        report_type=earlier.report_type,
+        refresh_date=earlier.refresh_date,
+        period_days=earlier.period_days,
+        rows=earlier.rows,
+        warnings=earlier.warnings,
+        summary=earlier.summary,
+        changed=False,
+    )
+    return True
 
 
 @dataclass(frozen=True)

@@ -770,8 +770,8 @@ def test_the_daily_job_pulls_every_enabled_connection(
     )
     now = timezone.now()
 
-    assert enqueue_due_jobs(now) == ["pull_all_connected_usage"]
-    assert enqueue_due_jobs(now + datetime.timedelta(hours=23)) == []
+    assert "pull_all_connected_usage" in enqueue_due_jobs(now)
+    assert "pull_all_connected_usage" not in enqueue_due_jobs(now + datetime.timedelta(hours=23))
     assert len(queued("pull_all_connected_usage")) == 1
 
     call_command("worker", "--batch", "--no-schedule")

@@ -217,6 +217,28 @@ def test_the_same_file_twice_changes_nothing(tenant_a: Customer, adoption_rows: 
     assert without_imports(adoption_rows()) == without_imports(before)
 
 
+def test_the_hash_computed_during_the_import_is_stored_done_or_failed(tenant_a: Customer) -> None:
+    # import_usage_file hashes the file while it parses it: the stored record has the hash
+    # whatever the outcome, and a re-import is recognised from bytes as from a path.
+    content = _raw(O365)
+    digest = hashlib.sha256(content).hexdigest()
+    done = run(tenant_a, O365, content)
+    broken = content.replace(b"2025-11-20", b"2025-11-2x", 1) + b"x"
+    failed = run(tenant_a, O365, broken)
+    assert failed.status == ImportStatus.FAILED
+    again = run(tenant_a, O365)
+    stored = {
+        record.pk: (record.status, record.content_hash)
+        for record in UsageImport.objects.filter(pk__in=[done.pk, failed.pk, again.pk])
+    }
+    assert stored == {
+        done.pk: (ImportStatus.DONE, digest),
+        failed.pk: (ImportStatus.FAILED, hashlib.sha256(broken).hexdigest()),
+        again.pk: (ImportStatus.DONE, digest),
+    }
+    assert again.message.startswith("Already imported on ")
+
+
 def test_the_same_report_in_other_bytes_changes_nothing(
     tenant_a: Customer, adoption_rows: Rows
 ) -> None:

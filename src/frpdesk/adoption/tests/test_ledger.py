@@ -10,8 +10,10 @@ import io
 
 import polars as pl
 import pytest
+from django.db import connection
 
 from frpdesk.adoption import ledger
+from frpdesk.adoption.models import ActivityLedger
 from frpdesk.adoption.reports import ParsedReport, parse_report
 from frpdesk.adoption.tests.conftest import (
     CONCEALED_REPORT,
@@ -306,3 +308,15 @@ def test_no_list_without_licence_information(report: str) -> None:
 
 def test_inactive_users_of_an_empty_ledger() -> None:
     assert ledger.inactive_users(None, "teams", REFRESH_DATE, WINDOW).is_empty()
+
+
+@pytest.mark.django_db
+def test_postgresql_stores_the_parquet_ledger_without_compressing_it_again() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL storage setting")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = %s::regclass AND attname = 'data'",
+            [ActivityLedger._meta.db_table],
+        )
+        assert cursor.fetchone() == ("e",)  # EXTERNAL: out of line, not compressed

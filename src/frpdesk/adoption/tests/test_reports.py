@@ -445,6 +445,14 @@ def test_date_in_another_format() -> None:
     )
 
 
+def test_date_the_parser_would_forgive() -> None:
+    content = with_cell(EMAIL, 3, "Last Activity Date", "2025-1-5")
+    assert failure(EMAIL, content) == (
+        "EmailActivityUserDetail_D30.csv, line 3, column Last Activity Date: '2025-1-5' is not "
+        "a date in the form YYYY-MM-DD (line 1 is the header)"
+    )
+
+
 def test_bad_boolean() -> None:
     content = with_cell(TEAMS, 7, "Is Licensed", "Maybe")
     assert failure(TEAMS, content) == (
@@ -528,6 +536,60 @@ def test_row_with_a_value_too_many() -> None:
         "EmailActivityUserDetail_D30.csv, line 11: has 14 values but the header has 13 columns "
         "(line 1 is the header)"
     )
+
+
+def long_o365_rows(copies: int = 40) -> list[list[str]]:
+    """The Office 365 sample repeated (distinct users) past the 64 kB the reader looks at first."""
+    header, *rows = sample_rows(O365)
+    upn = header.index("User Principal Name")
+    out = [header]
+    for copy in range(copies):
+        for row in rows:
+            out.append(
+                [f"{copy}.{value}" if index == upn else value for index, value in enumerate(row)]
+            )
+    assert len(as_csv(out)) > 64 * 1024
+    return out
+
+
+def test_yes_no_after_the_first_rows_of_a_true_false_column() -> None:
+    # The first rows say True/False, so the column is read as booleans; a Yes further down
+    # makes Polars refuse, and the file is read again as text: Yes is still accepted.
+    rows = long_o365_rows()
+    licence = rows[0].index("Has Teams License")
+    rows[-3][licence] = "Yes"
+    rows[-2][licence] = "no"
+    report = parse(O365, as_csv(rows))
+    assert report.users == len(rows) - 1
+    keys = [row[rows[0].index("User Principal Name")].lower() for row in rows[-3:-1]]
+    assert [user(report, key)["teams_licensed"] for key in keys] == [True, False]
+
+
+def test_bad_truth_value_after_the_first_rows_is_named() -> None:
+    rows = long_o365_rows()
+    rows[-5][rows[0].index("Is Deleted")] = "Maybe"
+    assert failure(O365, as_csv(rows)) == (
+        f"Office365ActiveUserDetail_D30.csv, line {len(rows) - 4}, column Is Deleted: 'Maybe' "
+        "is not True, False, Yes or No (line 1 is the header)"
+    )
+
+
+def test_row_with_a_value_too_many_in_a_report_with_true_false_columns() -> None:
+    rows = long_o365_rows()
+    rows[-7].insert(3, "Smith")  # an unquoted comma in a display name
+    assert failure(O365, as_csv(rows)) == (
+        f"Office365ActiveUserDetail_D30.csv, line {len(rows) - 6}: has 25 values but the header "
+        "has 24 columns (line 1 is the header)"
+    )
+
+
+def test_true_false_in_any_case() -> None:
+    rows = long_o365_rows()
+    deleted = rows[0].index("Is Deleted")
+    for row, spelling in zip(rows[1:], ("TRUE", "false", "tRuE", "FALSE"), strict=False):
+        row[deleted] = spelling
+    report = parse(O365, as_csv(rows))
+    assert report.frame.get_column("is_deleted").head(4).to_list() == [True, False, True, False]
 
 
 def test_file_cut_short() -> None:
