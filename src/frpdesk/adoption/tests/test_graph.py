@@ -786,6 +786,6 @@ def test_the_daily_job_pulls_every_enabled_connection(
         "Other Tenant": PullStatus.FAILED,
         "Disabled": PullStatus.NEVER,
     }
-    assert enqueue_due_jobs(now + datetime.timedelta(days=1, minutes=1)) == [
-        "pull_all_connected_usage"
-    ]
+    assert "pull_all_connected_usage" in enqueue_due_jobs(
+        now + datetime.timedelta(days=1, minutes=1)
+    )
