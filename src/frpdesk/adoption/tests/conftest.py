@@ -39,6 +39,13 @@ TENANT_A_REPORTS = (
     "Microsoft365CopilotUsageUserDetail_D30.json",
 )
 CONCEALED_REPORT = "Office365ActiveUserDetail_D7_concealed.csv"
+REFRESH_DATE = datetime.date(2025, 11, 20)  # every tenant A sample's Report Refresh Date
+O365 = "Office365ActiveUserDetail_D30.csv"
+EMAIL = "EmailActivityUserDetail_D30.csv"
+TEAMS = "TeamsUserActivityUserDetail_D30.csv"
+TEAMS_OBSERVED = "TeamsUserActivityUserDetail_D30_observed-column-order.csv"
+M365_APPS = "M365AppUserDetail_D30.csv"
+COPILOT = "Microsoft365CopilotUsageUserDetail_D30.json"
 
 
 # --- sample files, changed ------------------------------------------------------------------

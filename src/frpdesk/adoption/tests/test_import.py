@@ -35,7 +35,13 @@ from frpdesk.adoption.models import (
 from frpdesk.adoption.services import create_usage_import, import_usage_file, run_import
 from frpdesk.adoption.tests.conftest import (
     CONCEALED_REPORT,
+    COPILOT,
+    EMAIL,
+    O365,
+    REFRESH_DATE,
     SAMPLES_DIR,
+    TEAMS,
+    TEAMS_OBSERVED,
     TENANT_A_ID,
     TENANT_A_REPORTS,
     as_csv,
@@ -45,13 +51,6 @@ from frpdesk.adoption.tests.conftest import (
 )
 from frpdesk.customers.models import Customer
 from frpdesk.licensing.services import import_license_file
-
-REFRESH_DATE = datetime.date(2025, 11, 20)
-O365 = "Office365ActiveUserDetail_D30.csv"
-EMAIL = "EmailActivityUserDetail_D30.csv"
-TEAMS = "TeamsUserActivityUserDetail_D30.csv"
-TEAMS_OBSERVED = "TeamsUserActivityUserDetail_D30_observed-column-order.csv"
-COPILOT = "Microsoft365CopilotUsageUserDetail_D30.json"
 
 Rows = Callable[[], dict[str, list[tuple[Any, ...]]]]
 

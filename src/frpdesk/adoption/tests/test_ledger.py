@@ -17,18 +17,18 @@ from frpdesk.adoption.models import ActivityLedger
 from frpdesk.adoption.reports import ParsedReport, parse_report
 from frpdesk.adoption.tests.conftest import (
     CONCEALED_REPORT,
+    EMAIL,
+    M365_APPS,
+    O365,
+    REFRESH_DATE,
     SAMPLES_DIR,
+    TEAMS,
     as_csv,
     sample_rows,
     shifted,
     with_cell,
 )
 
-REFRESH_DATE = datetime.date(2025, 11, 20)
-O365 = "Office365ActiveUserDetail_D30.csv"
-EMAIL = "EmailActivityUserDetail_D30.csv"
-TEAMS = "TeamsUserActivityUserDetail_D30.csv"
-M365_APPS = "M365AppUserDetail_D30.csv"
 WINDOW = 28
 
 

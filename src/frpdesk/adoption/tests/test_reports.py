@@ -26,19 +26,19 @@ from frpdesk.adoption.reports import (
 )
 from frpdesk.adoption.tests.conftest import (
     CONCEALED_REPORT,
+    COPILOT,
+    EMAIL,
+    O365,
+    REFRESH_DATE,
     SAMPLES_DIR,
+    TEAMS,
+    TEAMS_OBSERVED,
     as_csv,
     sample_rows,
     with_cell,
 )
 from frpdesk.core.imports import ImportFailure
 
-REFRESH_DATE = datetime.date(2025, 11, 20)
-O365 = "Office365ActiveUserDetail_D30.csv"
-EMAIL = "EmailActivityUserDetail_D30.csv"
-TEAMS = "TeamsUserActivityUserDetail_D30.csv"
-TEAMS_OBSERVED = "TeamsUserActivityUserDetail_D30_observed-column-order.csv"
-COPILOT = "Microsoft365CopilotUsageUserDetail_D30.json"
 YAMMER_HEADER = (
     "Report Refresh Date,User Principal Name,Display Name,User State,State Change Date,"
     "Last Activity Date,Posted Count,Read Count,Liked Count,Assigned Products,Report Period"
