@@ -35,22 +35,14 @@ from typing import Any
 
 import _benchlib as bench
 
+from frpdesk.adoption.report_formats import OFFICE365_ACTIVE_USER_HEADER
+
 GOAL_ROWS_PER_SECOND = 200_000
 GOAL_RATIO = 3.0
 GOAL_PEAK_BYTES = 1.5 * 1024**3
 REFRESH_DATE = datetime.date(2025, 11, 20)
 MAU_WINDOW_DAYS = 28  # the catalog's mau_window_days
 FILE_NAME = "Office365ActiveUserDetail_D30.csv"
-HEADER = (
-    "Report Refresh Date,User Principal Name,Display Name,Is Deleted,Deleted Date,"
-    "Has Exchange License,Has OneDrive License,Has SharePoint License,"
-    "Has Skype For Business License,Has Yammer License,Has Teams License,"
-    "Exchange Last Activity Date,OneDrive Last Activity Date,SharePoint Last Activity Date,"
-    "Skype For Business Last Activity Date,Yammer Last Activity Date,Teams Last Activity Date,"
-    "Exchange License Assign Date,OneDrive License Assign Date,SharePoint License Assign Date,"
-    "Skype For Business License Assign Date,Yammer License Assign Date,"
-    "Teams License Assign Date,Assigned Products"
-)
 WORKLOADS = ("exchange", "onedrive", "sharepoint", "teams", "viva_engage")
 # (assigned products, has licence for Exchange, OneDrive, SharePoint, Skype, Yammer, Teams), weight
 LICENCE_MIXES = (
@@ -97,7 +89,7 @@ def generate(path: Path, rows: int, seed: int) -> dict[str, Any]:
         return days[rng.randrange(30, 700)]  # long ago
 
     with path.open("w", encoding="utf-8-sig", newline="") as out:
-        out.write(HEADER + "\r\n")
+        out.write(OFFICE365_ACTIVE_USER_HEADER + "\r\n")
         batch: list[str] = []
         for index in range(rows):
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)

@@ -528,16 +528,6 @@ USAGE_TARGETS = {
     "sharepoint": 0.33,
     "viva_engage": 0.09,
 }
-OFFICE365_HEADER = (
-    "Report Refresh Date,User Principal Name,Display Name,Is Deleted,Deleted Date,"
-    "Has Exchange License,Has OneDrive License,Has SharePoint License,"
-    "Has Skype For Business License,Has Yammer License,Has Teams License,"
-    "Exchange Last Activity Date,OneDrive Last Activity Date,SharePoint Last Activity Date,"
-    "Skype For Business Last Activity Date,Yammer Last Activity Date,Teams Last Activity Date,"
-    "Exchange License Assign Date,OneDrive License Assign Date,SharePoint License Assign Date,"
-    "Skype For Business License Assign Date,Yammer License Assign Date,"
-    "Teams License Assign Date,Assigned Products"
-)
 OFFICE365_COLUMNS = ("exchange", "onedrive", "sharepoint", "", "viva_engage", "teams")
 
 
@@ -550,9 +540,11 @@ def demo_usage_report(
     """
     import random
 
+    from frpdesk.adoption.report_formats import OFFICE365_ACTIVE_USER_HEADER
+
     progress = 0.6 + 0.4 * step / (len(USAGE_REFRESH_DATES) - 1)
     assigned = "2026-01-05"
-    lines = [OFFICE365_HEADER]
+    lines = [OFFICE365_ACTIVE_USER_HEADER]
     for number in range(users):
         person = random.Random(f"{domain}/{number}")
         today = random.Random(f"{domain}/{number}/{refresh_date}")
