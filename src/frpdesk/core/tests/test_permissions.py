@@ -46,7 +46,6 @@ from frpdesk.customers.tests.factories import (
     PartnerContactFactory,
 )
 from frpdesk.directory.tests.factories import DirectoryPartnerFactory
-from frpdesk.engagements.models import Routing
 from frpdesk.engagements.services import add_status_note, route_workload
 from frpdesk.engagements.tests.factories import make_engagement
 from frpdesk.licensing.tests.factories import import_licences
@@ -94,14 +93,25 @@ HISTORY_ENDPOINTS = frozenset({"audit-log"})
 
 
 class Objects(dict[str, Any]):
-    """Records by ``app_label.model``; reference data (the catalog) is looked up when asked for."""
+    """Records by ``app_label.model``, made when first asked for (a test pays only for what it
+    uses); reference data (the catalog) is picked from what migrations loaded."""
+
+    def __init__(self, makers: dict[str, Callable[["Objects"], models.Model]]) -> None:
+        super().__init__()
+        self.makers = makers
 
     def __missing__(self, label: str) -> models.Model:
-        self[label] = row = _deletable_row(apps.get_model(label))
+        maker = self.makers.get(label)
+        self[label] = row = maker(self) if maker else _deletable_row(apps.get_model(label))
         return row
 
     def target(self, label: str) -> models.Model | None:
         return self[label] if label else None
+
+    def make(self, *labels: str) -> None:
+        """Make the records now, before a request that must not show them."""
+        for label in labels:
+            self[label]
 
 
 @pytest.fixture(autouse=True)
@@ -113,86 +123,106 @@ def fast_password_hashing(settings: Any) -> None:
 def objects(partner_profile: Any, make_user: Callable[..., User]) -> Objects:
     """A record of every model a page or endpoint is about, by ``app_label.model``.
 
-    The partner's records are made here; reference data is picked from what migrations loaded.
     Each record is deletable (nothing protects it), so an allowed delete really deletes it.
     """
-    found = Objects()
     assert ReferralProfile.objects.filter(profile=partner_profile).exists()  # as save_profile()
-    found.update(
-        {
-            "partner.partnerprofile": partner_profile,
-            "partner.referralprofile": partner_profile.referral_profile,
-            # Not the SPOC: the SPOC can be neither deleted nor made SPOC again.
-            "partner.programcontact": ProgramContactFactory(
-                profile=partner_profile, name="Robin Quayle", email="robin@contoso.example"
-            ),
-            "partner.programmembership": ProgramMembershipFactory(
-                profile=partner_profile, name="Contoso Northwind – FRP"
-            ),
-            "partner.endorsement": EndorsementFactory(profile=partner_profile),
-            "directory.directorypartner": DirectoryPartnerFactory(
-                name="Fabrikam Delivery Partners",
-                partner_id="5550123",
-                contact_name="Kim Akers",
-                contact_email="kim@fabrikam.example",
-                endorsed_workloads=["teams"],
-            ),
-            "accounts.user": make_user(
-                None, username="history-subject", first_name="Quinn", last_name="Harper"
-            ),
-        }
-    )
-    customer = CustomerFactory(name="Woodgrove Holdings", primary_domain="woodgrove.example")
-    found["customers.customer"] = customer
-    found["customers.customercontact"] = CustomerContactFactory(
-        customer=customer, name="Dana Whitfield", email="dana@woodgrove.example"
-    )
-    found["customers.partnercontact"] = PartnerContactFactory(
-        customer=customer, user=make_user(None, username="engagement-lead")
-    )
-    found["licensing.licensesnapshot"] = import_licences(customer, {"SPE_E3": 400}).snapshot
-    found["adoption.usagepoint"] = record_manual_mau(
-        acting_user=None,
-        customer=customer,
-        workload=Workload.objects.get(code="intune"),
-        refresh_date=datetime.date(2026, 10, 31),
-        mau=120,
-    )
-    found["adoption.usageimport"] = UsageImportFactory(customer=customer)
-    found["adoption.partnerassociation"] = set_partner_association(
-        acting_user=None,
-        customer=customer,
-        workload=Workload.objects.get(code="teams"),
-        associated_on=datetime.date(2026, 9, 1),
-    )
-    found["catalog.holiday"] = Holiday.objects.create(
-        date=datetime.date(2026, 12, 25), name="Christmas Day"
-    )
-    found["referrals.referral"] = ReferralFactory(tenant_name="Litware Retail")
-    lead = make_user(None, username="engagement-owner")
-    # A customer of its own: engagements protect their customer from deletion.
-    engaged = CustomerFactory(name="Tailspin Toys", primary_domain="tailspintoys.example")
-    engagement = make_engagement(owner=lead, customer=engaged, workloads=("purview",))
-    found["engagements.engagement"] = engagement
-    routed = route_workload(
-        acting_user=lead, engagement_workload=engagement.workloads.get(), routing=Routing.RFA
-    )
-    found["engagements.engagementworkload"] = routed
-    found["engagements.checklistitem"] = routed.checklist.first()
-    found["engagements.statusnote"] = add_status_note(
-        acting_user=lead,
-        engagement=engagement,
-        onboarding_scope="Purview labels for the legal team",
-        next_action="Send the Request for Assistance steps",
-        next_action_on=datetime.date(2026, 12, 1),
-        next_action_owner=lead,
-    )
-    found["engagements.timelineevent"] = engagement.timeline.first()
-    found["auditlog.logentry"] = LogEntry.objects.get_for_object(
-        found["directory.directorypartner"]
-    ).first()
-    assert found["auditlog.logentry"] is not None, "auditlog should record the partner's creation"
-    return found
+
+    def engagement(found: Objects) -> models.Model:
+        lead = make_user(None, username="engagement-owner")
+        # A customer of its own: engagements protect their customer from deletion.
+        engaged = CustomerFactory(name="Tailspin Toys", primary_domain="tailspintoys.example")
+        return make_engagement(owner=lead, customer=engaged, workloads=("purview",))
+
+    def routed_workload(found: Objects) -> models.Model:
+        opened = found["engagements.engagement"]
+        return route_workload(
+            acting_user=opened.owner, engagement_workload=opened.workloads.get(), routing="rfa"
+        )
+
+    def status_note(found: Objects) -> models.Model:
+        opened = found["engagements.engagement"]
+        return add_status_note(
+            acting_user=opened.owner,
+            engagement=opened,
+            onboarding_scope="Purview labels for the legal team",
+            next_action="Send the Request for Assistance steps",
+            next_action_on=datetime.date(2026, 12, 1),
+            next_action_owner=opened.owner,
+        )
+
+    def partner_log_entry(found: Objects) -> models.Model:
+        entry = LogEntry.objects.get_for_object(found["directory.directorypartner"]).first()
+        assert entry is not None, "auditlog should record the partner's creation"
+        return entry
+
+    makers: dict[str, Callable[[Objects], models.Model]] = {
+        "partner.partnerprofile": lambda found: partner_profile,
+        "partner.referralprofile": lambda found: partner_profile.referral_profile,
+        # Not the SPOC: the SPOC can be neither deleted nor made SPOC again.
+        "partner.programcontact": lambda found: ProgramContactFactory(
+            profile=partner_profile, name="Robin Quayle", email="robin@contoso.example"
+        ),
+        "partner.programmembership": lambda found: ProgramMembershipFactory(
+            profile=partner_profile, name="Contoso Northwind – FRP"
+        ),
+        "partner.endorsement": lambda found: EndorsementFactory(profile=partner_profile),
+        "directory.directorypartner": lambda found: DirectoryPartnerFactory(
+            name="Fabrikam Delivery Partners",
+            partner_id="5550123",
+            contact_name="Kim Akers",
+            contact_email="kim@fabrikam.example",
+            endorsed_workloads=["teams"],
+        ),
+        "accounts.user": lambda found: make_user(
+            None, username="history-subject", first_name="Quinn", last_name="Harper"
+        ),
+        "customers.customer": lambda found: found["licensing.licensesnapshot"].customer,
+        "customers.customercontact": lambda found: CustomerContactFactory(
+            customer=found["customers.customer"],
+            name="Dana Whitfield",
+            email="dana@woodgrove.example",
+        ),
+        "customers.partnercontact": lambda found: PartnerContactFactory(
+            customer=found["customers.customer"],
+            user=make_user(None, username="engagement-lead"),
+        ),
+        # The customer comes with licences, so that its eligibility can be read.
+        "licensing.licensesnapshot": lambda found: (
+            import_licences(
+                CustomerFactory(name="Woodgrove Holdings", primary_domain="woodgrove.example"),
+                {"SPE_E3": 400},
+            ).snapshot
+        ),
+        "adoption.usagepoint": lambda found: record_manual_mau(
+            acting_user=None,
+            customer=found["customers.customer"],
+            workload=Workload.objects.get(code="intune"),
+            refresh_date=datetime.date(2026, 10, 31),
+            mau=120,
+        ),
+        "adoption.usageimport": lambda found: UsageImportFactory(
+            customer=found["customers.customer"]
+        ),
+        "adoption.partnerassociation": lambda found: set_partner_association(
+            acting_user=None,
+            customer=found["customers.customer"],
+            workload=Workload.objects.get(code="teams"),
+            associated_on=datetime.date(2026, 9, 1),
+        ),
+        "catalog.holiday": lambda found: Holiday.objects.create(
+            date=datetime.date(2026, 12, 25), name="Christmas Day"
+        ),
+        "referrals.referral": lambda found: ReferralFactory(tenant_name="Litware Retail"),
+        "engagements.engagement": engagement,
+        "engagements.engagementworkload": routed_workload,
+        "engagements.checklistitem": lambda found: found[
+            "engagements.engagementworkload"
+        ].checklist.first(),
+        "engagements.statusnote": status_note,
+        "engagements.timelineevent": lambda found: found["engagements.engagement"].timeline.first(),
+        "auditlog.logentry": partner_log_entry,
+    }
+    return Objects(makers)
 
 
 def _deletable_row(model: type[models.Model]) -> models.Model:
@@ -525,16 +555,18 @@ OUTSIDER_PAGES = [
 def test_user_without_role_sees_no_partner_data(
     client: Client, objects: Objects, outsider: User, page: Page
 ) -> None:
-    client.force_login(outsider)
-    response = client.get(page.url(objects))
-    assert response.status_code == (200 if NO_ROLE in page.allowed else 403)
-    body = response.content.decode()
-    for label in (
+    partner_data = (
         "partner.partnerprofile",
         "partner.programcontact",
         "partner.programmembership",
         "directory.directorypartner",
-    ):
+    )
+    objects.make(*partner_data)
+    client.force_login(outsider)
+    response = client.get(page.url(objects))
+    assert response.status_code == (200 if NO_ROLE in page.allowed else 403)
+    body = response.content.decode()
+    for label in partner_data:
         assert_not_shown(body, objects[label])
     assert "Avery Morgan" not in body  # the SPOC
 
@@ -768,6 +800,7 @@ def test_every_api_view_is_in_the_matrix() -> None:
 def test_api_views_for_every_signed_in_user(
     request: pytest.FixtureRequest, client: Client, objects: Objects, role: str, path: str
 ) -> None:
+    objects.make("partner.partnerprofile", "directory.directorypartner")
     user = sign_in(request, client, role)
     response = client.get(path)
     assert response.status_code == 200
@@ -786,6 +819,7 @@ ANONYMOUS_API_REQUESTS = [*API_REQUESTS, pytest.param(ME, "detail", id=ME.path)]
 def test_anonymous_api_access_is_refused(
     client: Client, objects: Objects, endpoint: Endpoint, operation: str
 ) -> None:
+    objects.make(endpoint.label)
     rows = endpoint.model._default_manager.count()
     before = log_size()
 
