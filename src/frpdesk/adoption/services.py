@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from frpdesk.accounts.models import User
 from frpdesk.adoption import ledger
-from frpdesk.adoption.figures import au_pct
+from frpdesk.adoption.figures import au_pct, mau_window_days
 from frpdesk.adoption.models import (
     ActivityLedger,
     ImportStatus,
@@ -29,7 +29,6 @@ from frpdesk.adoption.models import (
 )
 from frpdesk.adoption.reports import ParsedReport, parse_report
 from frpdesk.catalog.models import Workload
-from frpdesk.catalog.services import threshold_int
 from frpdesk.core.imports import ImportFailure
 from frpdesk.customers.models import Customer
 from frpdesk.licensing.services import workload_pau_history
@@ -153,7 +152,6 @@ def set_partner_association(
 
 # --- usage imports ---------------------------------------------------------------------------
 
-MAU_WINDOW_THRESHOLD = "mau_window_days"
 UNEXPECTED_FAILURE = (
     "The import stopped on an unexpected error; nothing from the file was written. The error "
     "is in the server log."
@@ -369,7 +367,7 @@ def _import(record: UsageImport, content: bytes | Path, hashing: "Future[str] | 
         if hashing is not None and _imported_before(record, hashing):
             return
         raise
-    window_days = threshold_int(MAU_WINDOW_THRESHOLD)
+    window_days = mau_window_days()
     outcome = _merged_into_ledger(record, parsed, window_days, report_progress=True)
     if hashing is not None and _imported_before(record, hashing):
         return

@@ -55,6 +55,14 @@ NO_DELETE = ["get", "post", "put", "patch", "head", "options"]
 APPEND_ONLY = ["get", "post", "head", "options"]
 
 
+def refuse_other_fields(data: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    """An update endpoint that changes only ``allowed``: any other field is named and refused."""
+    unsupported = sorted(set(data) - set(allowed))
+    if unsupported:
+        names = ", ".join(allowed[:-1]) + f" and {allowed[-1]}"
+        raise serializers.ValidationError(dict.fromkeys(unsupported, f"Only {names} change here."))
+
+
 def _user_field(**kwargs: Any) -> Any:
     return serializers.SlugRelatedField(
         slug_field="username",
@@ -276,11 +284,7 @@ class EngagementViewSet(ScopedModelViewSet):
     def perform_update(self, serializer: Any) -> None:
         engagement: Engagement = serializer.instance
         data = serializer.validated_data
-        unsupported = set(data) - {"owner", "team"}
-        if unsupported:
-            raise serializers.ValidationError(
-                dict.fromkeys(sorted(unsupported), "Only owner and team change here.")
-            )
+        refuse_other_fields(data, ("owner", "team"))
         serializer.instance = services.set_team(
             acting_user=acting_user(self.request),
             engagement=engagement,
@@ -346,11 +350,7 @@ class EngagementWorkloadViewSet(ScopedModelViewSet):
     def perform_update(self, serializer: Any) -> None:
         item: EngagementWorkload = serializer.instance
         data = serializer.validated_data
-        unsupported = set(data) - {"status", "status_l3", "intent_note"}
-        if unsupported:
-            raise serializers.ValidationError(
-                dict.fromkeys(unsupported, "Only status, status_l3 and intent_note change here.")
-            )
+        refuse_other_fields(data, ("status", "status_l3", "intent_note"))
         serializer.instance = services.update_workload_status(
             acting_user=acting_user(self.request),
             engagement_workload=item,
@@ -404,11 +404,7 @@ class ChecklistItemViewSet(ScopedModelViewSet):
     def perform_update(self, serializer: Any) -> None:
         item: ChecklistItem = serializer.instance
         data = serializer.validated_data
-        unsupported = set(data) - {"owner", "due_on"}
-        if unsupported:
-            raise serializers.ValidationError(
-                dict.fromkeys(unsupported, "Only owner and due_on change here.")
-            )
+        refuse_other_fields(data, ("owner", "due_on"))
         serializer.instance = services.update_checklist_item(
             acting_user=acting_user(self.request),
             item=item,
