@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "frpdesk.adoption",
     "frpdesk.referrals",
     "frpdesk.engagements",
+    "frpdesk.scoping",
+    "frpdesk.vas",
+    "frpdesk.sow",
     "frpdesk.history",
 ]
 
@@ -195,7 +198,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
 )
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 # Sign-ins and timestamps are not business changes; passwords are never shown, even hashed.
-AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "created_at", "updated_at")
+# Stored files (``document``) are audited through their SHA-256, not their bytes.
+AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "created_at", "updated_at", "document")
 AUDITLOG_MASK_TRACKING_FIELDS = ("password", "client_secret")
 
 LOGGING = {

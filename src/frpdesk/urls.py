@@ -12,6 +12,9 @@ from frpdesk.history.api import register as register_history_api
 from frpdesk.licensing.api import register as register_licensing_api
 from frpdesk.partner.api import register as register_partner_api
 from frpdesk.referrals.api import register as register_referrals_api
+from frpdesk.scoping.api import register as register_scoping_api
+from frpdesk.sow.api import register as register_sow_api
+from frpdesk.vas.api import register as register_vas_api
 
 router = DefaultRouter()
 for register in (
@@ -23,6 +26,9 @@ for register in (
     register_adoption_api,
     register_engagements_api,
     register_referrals_api,
+    register_scoping_api,
+    register_vas_api,
+    register_sow_api,
     register_history_api,
 ):
     register(router)
@@ -36,6 +42,9 @@ urlpatterns = [
     path("adoption/", include("frpdesk.adoption.urls")),
     path("engagements/", include("frpdesk.engagements.urls")),
     path("referrals/", include("frpdesk.referrals.urls")),
+    path("scope/", include("frpdesk.scoping.urls")),
+    path("vas/", include("frpdesk.vas.urls")),
+    path("sow/", include("frpdesk.sow.urls")),
     path("catalog/", include("frpdesk.catalog.urls")),
     path("history/", include("frpdesk.history.urls")),
     path("admin/", admin.site.urls),

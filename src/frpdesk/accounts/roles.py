@@ -22,8 +22,20 @@ DOMAIN_APPS = (
     "adoption",
     "referrals",
     "engagements",
+    "scoping",
+    "vas",
+    "sow",
 )
-DELIVERY_APPS = ("customers", "licensing", "adoption", "referrals", "engagements")
+DELIVERY_APPS = (
+    "customers",
+    "licensing",
+    "adoption",
+    "referrals",
+    "engagements",
+    "scoping",
+    "sow",
+)
+SALES_APPS = ("vas",)
 MANAGE_ACTIONS = ("add", "change", "delete")
 
 
@@ -46,7 +58,7 @@ ROLE_PRESETS: dict[str, RolePreset] = {
     DELIVERY_CONSULTANT: RolePreset(
         "Delivers FastTrack engagements to customers.", manage=DELIVERY_APPS
     ),
-    SALES: RolePreset("Sells value-added services around the Benefit."),
+    SALES: RolePreset("Sells value-added services around the Benefit.", manage=SALES_APPS),
     EXECUTIVE: RolePreset("Reads the portfolio; changes nothing."),
     AUDITOR: RolePreset("Reads everything, including the change history.", history=True),
 }

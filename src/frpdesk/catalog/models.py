@@ -107,6 +107,14 @@ class ScopeQuestion(models.Model):
     number = models.PositiveSmallIntegerField(unique=True)
     text = models.CharField(max_length=300)
     vas_if_no = models.CharField("VAS opportunity if the answer is no", max_length=200, blank=True)
+    suggested_vas = models.ForeignKey(
+        "VasItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="VAS catalog item suggested by a no",
+    )
 
     class Meta:
         ordering = ["number"]

@@ -7,6 +7,7 @@ models) share one implementation.
 import csv
 import hashlib
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -34,6 +35,19 @@ SKU_CATALOG_COLUMNS = (
 def normalise_name(value: str) -> str:
     """Trim and collapse internal white space (tabs, doubled and non-breaking spaces)."""
     return " ".join(value.split())
+
+
+def workload_aliases(workload: Any) -> set[str]:
+    """The names people write for a workload: "Viva Engage (Yammer)" is also "Viva Engage" and
+    "Yammer"; "Microsoft Teams" is also "Teams". Codes are not names: callers add them."""
+    names = {workload.name}
+    match = re.match(r"^(.*?)\s*\((.*)\)\s*$", workload.name)
+    if match:
+        names |= {match.group(1), match.group(2)}
+    for name in list(names):
+        if name.lower().startswith("microsoft "):
+            names.add(name[len("microsoft ") :])
+    return names
 
 
 def threshold(code: str) -> Decimal:
@@ -82,14 +96,20 @@ def load_program_catalog(apps: Any = current_apps, path: Path = PROGRAM_CATALOG_
                 "description": item["description"],
             },
         )
-    for item in data["scope_questions"]:
-        apps.get_model("catalog", "ScopeQuestion").objects.update_or_create(
-            number=item["number"], defaults={"text": item["text"], "vas_if_no": item["vas_if_no"]}
-        )
-    for item in data["vas_items"]:
-        apps.get_model("catalog", "VasItem").objects.update_or_create(
+    vas_items = {
+        item["code"]: apps.get_model("catalog", "VasItem").objects.update_or_create(
             code=item["code"], defaults={"name": item["name"], "description": item["description"]}
-        )
+        )[0]
+        for item in data["vas_items"]
+    }
+    question_model = apps.get_model("catalog", "ScopeQuestion")
+    # Migration 0002 runs this before ScopeQuestion had its VAS link (added in 0004).
+    links_vas = any(field.name == "suggested_vas" for field in question_model._meta.fields)
+    for item in data["scope_questions"]:
+        defaults = {"text": item["text"], "vas_if_no": item["vas_if_no"]}
+        if links_vas:
+            defaults["suggested_vas"] = vas_items.get(item.get("vas_item", ""))
+        question_model.objects.update_or_create(number=item["number"], defaults=defaults)
     for order, (level1, level2) in enumerate(data["delivery_statuses"]):
         apps.get_model("catalog", "DeliveryStatus").objects.update_or_create(
             level1=level1, level2=level2, defaults={"sort_order": order}

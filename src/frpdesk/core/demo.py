@@ -24,6 +24,9 @@ from frpdesk.partner.models import (
     ReferralProfile,
 )
 from frpdesk.partner.services import PROFILE_PK
+from frpdesk.scoping.demo import load_demo_scoping
+from frpdesk.sow.demo import load_demo_sow
+from frpdesk.vas.demo import load_demo_vas
 
 if TYPE_CHECKING:
     from frpdesk.referrals.models import Referral
@@ -433,6 +436,9 @@ def load_demo() -> list[DemoLogin]:
     load_demo_customers()
     load_demo_usage()
     load_demo_engagements()
+    load_demo_vas()
+    load_demo_scoping()
+    load_demo_sow()
     return logins
 
 

@@ -54,6 +54,28 @@ NAVIGATION: tuple[NavSection, ...] = (
             NavItem("Pipeline", "engagements:pipeline", "kanban", "engagements.Engagement"),
             NavItem("Engagements", "engagements:list", "briefcase", "engagements.Engagement"),
             NavItem("My work", "engagements:my-work", "person-check", "engagements.Engagement"),
+            NavItem(
+                "Customer requests",
+                "scoping:request-list",
+                "chat-square-text",
+                "scoping.CustomerRequest",
+            ),
+        ),
+    ),
+    NavSection(
+        "Value-added services",
+        (
+            NavItem("Quotes", "vas:quote-list", "receipt", "vas.Quote"),
+            NavItem(
+                "Services contracts",
+                "vas:contract-list",
+                "file-earmark-check",
+                "vas.ServicesContract",
+            ),
+            NavItem("Rate card", "vas:rate-list", "cash-coin", "vas.RateCardEntry"),
+            NavItem(
+                "SOW templates", "sow:template-list", "file-earmark-richtext", "sow.SowTemplate"
+            ),
         ),
     ),
     NavSection(

@@ -197,6 +197,14 @@ class EventKind(models.TextChoices):
     NOTE_ADDED = "note_added", "Status note added"
     TEAM_CHANGED = "team_changed", "Team changed"
     ASSOCIATION_SET = "association_set", "Partner association date set"
+    SCOPE_ASSESSED = "scope_assessed", "Scope assessed"
+    REQUEST_RECORDED = "request_recorded", "Customer request recorded"
+    REQUEST_DISCLOSED = "request_disclosed", "Out-of-scope disclosure recorded"
+    REQUEST_STATUS = "request_status", "Customer request status changed"
+    QUOTE_CHANGED = "quote_changed", "Quote changed"
+    CONTRACT_SIGNED = "contract_signed", "Services contract signed"
+    SOW_GENERATED = "sow_generated", "SOW generated"
+    SOW_SIGNED = "sow_signed", "Signed SOW uploaded"
     CLOSED = "closed", "Engagement closed"
 
 

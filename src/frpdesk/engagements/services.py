@@ -53,7 +53,7 @@ FASTTRACK_SITE = "https://fasttrack.microsoft.com"
 ADMIN_CENTER = "https://admin.microsoft.com"
 
 
-def _record(
+def record_event(
     engagement: Engagement,
     kind: EventKind,
     message: str,
@@ -179,7 +179,7 @@ def route_workload(
     engagement_workload.routed_by = acting_user
     engagement_workload.routed_at = timezone.now()
     engagement_workload.save()
-    _record(
+    record_event(
         engagement,
         kind,
         message,
@@ -387,7 +387,7 @@ def open_engagement(
     unique = list(dict.fromkeys(workloads))
     for workload in unique:
         _add_workload(engagement, workload, source)
-    _record(
+    record_event(
         engagement,
         EventKind.OPENED,
         f"Engagement opened ({engagement.get_origin_display()}) for "
@@ -396,7 +396,7 @@ def open_engagement(
         workloads=[workload.code for workload in unique],
     )
     if referral is not None:
-        _record(
+        record_event(
             engagement,
             EventKind.REFERRAL_ACCEPTED,
             f"Referral {referral.referral_id} accepted",
@@ -412,7 +412,7 @@ def add_workload(
 ) -> EngagementWorkload:
     _check_open(engagement)
     engagement_workload = _add_workload(engagement, workload, source)
-    _record(
+    record_event(
         engagement,
         EventKind.WORKLOAD_ADDED,
         f"{workload.name} added ({engagement_workload.get_source_display().lower()})",
@@ -451,7 +451,7 @@ def update_workload_status(
     after = str(status or "not set")
     if (before, before_l3) != (after, engagement_workload.status_l3):
         l3 = f" / {engagement_workload.status_l3}" if engagement_workload.status_l3 else ""
-        _record(
+        record_event(
             engagement_workload.engagement,
             EventKind.STATUS_CHANGED,
             f"{engagement_workload.workload.name}: status {before} → {after}{l3}",
@@ -488,7 +488,7 @@ def set_association_date(
         associated_on=associated_on,
         note=note,
     )
-    _record(
+    record_event(
         engagement,
         EventKind.ASSOCIATION_SET,
         f"{engagement_workload.workload.name}: partner association date set to "
@@ -520,7 +520,7 @@ def complete_checklist_item(
     item.done_on = day
     item.done_by = acting_user
     item.save(update_fields=["done_on", "done_by"])
-    _record(
+    record_event(
         engagement_workload.engagement,
         EventKind.CHECKLIST_DONE,
         f"{engagement_workload.workload.name}: “{item.name}” done",
@@ -590,7 +590,7 @@ def move_engagement(
     EngagementPhase.objects.create(engagement=engagement, phase=phase, started_on=today)
     engagement.phase = phase
     engagement.save(update_fields=["phase", "updated_at"])
-    _record(
+    record_event(
         engagement,
         EventKind.PHASE_CHANGED,
         f"Phase changed from {previous.name} to {phase.name}",
@@ -617,7 +617,7 @@ def set_team(
     engagement.save(update_fields=["owner", "updated_at"])
     engagement.team.set(members)
     names = ", ".join(sorted(_user_label(user) for user in members)) or "nobody"
-    _record(
+    record_event(
         engagement,
         EventKind.TEAM_CHANGED,
         f"Owner {_user_label(owner)}; team {names}",
@@ -639,7 +639,7 @@ def close_engagement(
     engagement.closed_on = day
     engagement.save(update_fields=["closed_on", "updated_at"])
     EngagementPhase.objects.filter(engagement=engagement, ended_on=None).update(ended_on=day)
-    _record(engagement, EventKind.CLOSED, "Engagement closed", acting_user)
+    record_event(engagement, EventKind.CLOSED, "Engagement closed", acting_user)
     return engagement
 
 
@@ -669,7 +669,7 @@ def add_status_note(
     )
     note.full_clean()
     note.save()
-    _record(
+    record_event(
         engagement,
         EventKind.NOTE_ADDED,
         f"Status note added; next action “{note.next_action}” on "

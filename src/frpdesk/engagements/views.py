@@ -51,6 +51,9 @@ from frpdesk.engagements.models import (
     WorkloadSource,
 )
 from frpdesk.engagements.tables import EngagementTable
+from frpdesk.scoping.models import ScopeAssessment
+from frpdesk.sow.models import SowVersion
+from frpdesk.vas.models import Quote
 
 
 def engagement_url(engagement_pk: int, anchor: str = "") -> str:
@@ -162,6 +165,9 @@ class EngagementDetailPage(DetailPage):
             and can(user, "change", PartnerAssociation),
             "customer": can(user, "view", Customer),
             "history": can(user, "history", Engagement),
+            "scope": can(user, "view", ScopeAssessment),
+            "vas": can(user, "view", Quote),
+            "sow": can(user, "view", SowVersion),
         }
         context.update(
             title=str(engagement),

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from frpdesk.accounts.models import User
 from frpdesk.catalog.models import Workload
+from frpdesk.catalog.services import workload_aliases
 from frpdesk.core.imports import ImportFailure
 from frpdesk.customers.services import parse_tenant_id
 from frpdesk.referrals.models import Acceptance, Referral, ReferralKind
@@ -142,17 +143,10 @@ class ImportCounts:
 
 
 def workload_lookup() -> dict[str, Workload]:
-    """Workloads by code and by the names people write: "Viva Engage (Yammer)" is also "Viva
-    Engage" and "Yammer"; "Microsoft Teams" is also "Teams"."""
+    """Workloads by code and by the names people write (``workload_aliases``)."""
     lookup: dict[str, Workload] = {}
     for workload in Workload.objects.all():
-        names = {workload.code, workload.code.replace("_", " "), workload.name}
-        match = re.match(r"^(.*?)\s*\((.*)\)\s*$", workload.name)
-        if match:
-            names |= {match.group(1), match.group(2)}
-        for name in list(names):
-            if name.lower().startswith("microsoft "):
-                names.add(name[len("microsoft ") :])
+        names = {workload.code, workload.code.replace("_", " "), *workload_aliases(workload)}
         for name in names:
             lookup.setdefault(_key(name), workload)
     return lookup

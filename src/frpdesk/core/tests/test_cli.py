@@ -10,7 +10,10 @@ from django.core.management import call_command
 
 from frpdesk.accounts.models import User
 from frpdesk.directory.models import DirectoryPartner
+from frpdesk.engagements.models import Engagement
 from frpdesk.partner.models import ProgramContact
+from frpdesk.sow.models import SignedSow
+from frpdesk.vas.models import Quote, QuoteState, RateCardEntry, ServicesContract
 
 
 def test_console_script_runs_django_commands_with_the_preset(tmp_path: Path) -> None:
@@ -38,6 +41,9 @@ def test_schema_command_writes_a_valid_openapi_document(tmp_path: Path) -> None:
         "/api/catalog/workloads/",
         "/api/catalog/skus/",
         "/api/audit-log/",
+        "/api/quotes/",
+        "/api/sow-versions/",
+        "/api/customer-requests/",
     ):
         assert path in schema["paths"]
     assert "tokenAuth" in schema["components"]["securitySchemes"]
@@ -68,3 +74,19 @@ def test_demo_loads_twice_without_duplicates(
     assert admin.check_password(password)
     assert admin.is_superuser
     assert ProgramContact.objects.filter(is_spoc=True).count() == 1
+    # Value-added services: a USD rate card, a draft, a sent quote and a contract in delivery.
+    assert RateCardEntry.objects.filter(currency="USD").count() == 8
+    assert sorted(Quote.objects.values_list("state", flat=True)) == sorted(
+        [QuoteState.DRAFT, QuoteState.SENT, QuoteState.ACTIVE]
+    )
+    contract = ServicesContract.objects.get()
+    assert "Contoso Consulting" in contract.disclosure
+    for quote in Quote.objects.all():
+        assert quote.lines.filter(kind="benefit", unit_price=0).exists()
+        assert quote.engagement.timeline.filter(kind="quote_changed").exists()
+    # Scope on every open engagement; the SOW of Woodgrove Bank, signed and passing the preflight.
+    open_engagements = Engagement.objects.filter(closed_on=None)
+    assert all(engagement.scope_assessments.count() == 1 for engagement in open_engagements)
+    assert contract.covered_requests.exists()
+    signed = SignedSow.objects.get()
+    assert (signed.poe_ok, signed.engagement.customer.name) == (True, "Woodgrove Bank")

@@ -56,7 +56,12 @@ from frpdesk.partner.tests.factories import (
     ProgramMembershipFactory,
 )
 from frpdesk.referrals.tests.factories import ReferralFactory
+from frpdesk.scoping.tests.factories import assess, make_request
+from frpdesk.sow.services import generate_sow, render_sow, upload_signed_sow
+from frpdesk.sow.tests.conftest import customer_signature
 from frpdesk.urls import router
+from frpdesk.vas.models import QuoteState
+from frpdesk.vas.tests.factories import RateCardEntryFactory, make_quote
 
 # --- who may do what -------------------------------------------------------------------------
 
@@ -74,7 +79,8 @@ ROLES = tuple(ROLE_FIXTURES)
 SIGNED_IN = frozenset(ROLES)
 VIEW = SIGNED_IN - {NO_ROLE}
 MANAGE = frozenset({roles.PROGRAM_ADMINISTRATOR})
-DELIVERY = MANAGE | {roles.DELIVERY_CONSULTANT}  # customers and licensing
+DELIVERY = MANAGE | {roles.DELIVERY_CONSULTANT}  # customers, licensing, engagements, scope, SOW
+SELLING = MANAGE | {roles.SALES}  # value-added services
 HISTORY = frozenset({roles.PROGRAM_ADMINISTRATOR, roles.AUDITOR})
 USERS = frozenset({roles.PROGRAM_ADMINISTRATOR})  # accounts.view_user
 
@@ -150,6 +156,19 @@ def objects(partner_profile: Any, make_user: Callable[..., User]) -> Objects:
             next_action_owner=opened.owner,
         )
 
+    def signed_sow(found: Objects) -> models.Model:
+        opened = found["engagements.engagement"]
+        return upload_signed_sow(
+            acting_user=opened.owner,
+            engagement=opened,
+            file_name="signed-sow.docx",
+            content=render_sow(
+                engagement=opened, file_format="docx", customer_signature=customer_signature()
+            ),
+            signed_by_name="Dana Fox",
+            signed_on=datetime.date.today(),
+        )
+
     def partner_log_entry(found: Objects) -> models.Model:
         entry = LogEntry.objects.get_for_object(found["directory.directorypartner"]).first()
         assert entry is not None, "auditlog should record the partner's creation"
@@ -220,6 +239,24 @@ def objects(partner_profile: Any, make_user: Callable[..., User]) -> Objects:
         ].checklist.first(),
         "engagements.statusnote": status_note,
         "engagements.timelineevent": lambda found: found["engagements.engagement"].timeline.first(),
+        "scoping.scopeassessment": lambda found: assess(
+            found["engagements.engagement"], [True, False, True]
+        ),
+        "scoping.customerrequest": lambda found: make_request(
+            found["engagements.engagement"], "Guidance on Purview sensitivity labels"
+        ),
+        "vas.ratecardentry": lambda found: RateCardEntryFactory(name="Adoption architect"),
+        "vas.quote": lambda found: make_quote(title="Teams voice rollout"),
+        "vas.quoteline": lambda found: make_quote(
+            title="Intune packaging", lines=[(RateCardEntryFactory(name="Packager"), "3")]
+        ).lines.get(),
+        "vas.servicescontract": lambda found: (
+            make_quote(title="Onsite project management", state=QuoteState.SIGNED).contract
+        ),
+        "sow.sowversion": lambda found: generate_sow(
+            acting_user=None, engagement=found["engagements.engagement"], file_format="docx"
+        ),
+        "sow.signedsow": signed_sow,
         "auditlog.logentry": partner_log_entry,
     }
     return Objects(makers)
@@ -268,7 +305,10 @@ def assert_shown(body: str, instance: models.Model) -> None:
 
 def managers_of(label: str) -> frozenset[str]:
     """The roles that may add, change and delete records of ``label``."""
-    return DELIVERY if label.split(".")[0] in roles.DELIVERY_APPS else MANAGE
+    app_label = label.split(".")[0]
+    if app_label in roles.DELIVERY_APPS:
+        return DELIVERY
+    return SELLING if app_label in roles.SALES_APPS else MANAGE
 
 
 def readers_of(label: str) -> frozenset[str]:
@@ -416,6 +456,45 @@ PAGES: tuple[Page, ...] = (
     Page("engagements:move", DELIVERY, "action", "engagements.engagement", "pk"),
     Page("engagements:close", DELIVERY, "action", "engagements.engagement", "pk"),
     Page("engagements:checklist-done", DELIVERY, "action", "engagements.checklistitem", "pk"),
+    Page("scoping:engagement-panel", VIEW, "detail", "engagements.engagement", "pk"),
+    Page("scoping:request-list", VIEW, "list", "scoping.customerrequest"),
+    Page("scoping:request-detail", VIEW, "detail", "scoping.customerrequest", "pk"),
+    Page("scoping:assess", DELIVERY, "form", "engagements.engagement", "pk"),
+    Page("scoping:request-create", DELIVERY, "form", "engagements.engagement", "pk"),
+    Page("scoping:suggest", DELIVERY, "detail", "engagements.engagement", "pk"),
+    Page("scoping:request-edit", DELIVERY, "form", "scoping.customerrequest", "pk"),
+    Page("scoping:request-disclose", DELIVERY, "form", "scoping.customerrequest", "pk"),
+    Page("scoping:request-contract", DELIVERY, "form", "scoping.customerrequest", "pk"),
+    Page("scoping:request-status", DELIVERY, "action", "scoping.customerrequest", "pk"),
+    Page("scoping:request-delete", DELIVERY, "action", "scoping.customerrequest", "pk"),
+    Page("vas:engagement-panel", VIEW, "detail", "engagements.engagement", "pk"),
+    Page("vas:rate-list", VIEW, "list", "vas.ratecardentry"),
+    Page("vas:rate-create", SELLING, "form"),
+    Page("vas:rate-edit", SELLING, "form", "vas.ratecardentry", "pk"),
+    Page("vas:rate-delete", SELLING, "delete", "vas.ratecardentry", "pk"),
+    Page("vas:quote-list", VIEW, "list", "vas.quote"),
+    Page("vas:quote-create", SELLING, "form"),
+    Page("vas:quote-detail", VIEW, "detail", "vas.quote", "pk"),
+    Page("vas:quote-print", VIEW, "detail", "vas.quote", "pk"),
+    Page("vas:quote-edit", SELLING, "form", "vas.quote", "pk"),
+    Page("vas:quote-delete", SELLING, "delete", "vas.quote", "pk"),
+    Page("vas:line-add", SELLING, "action", "vas.quote", "pk"),
+    Page("vas:quote-transition", SELLING, "action", "vas.quote", "pk"),
+    Page("vas:quote-sign", SELLING, "action", "vas.quote", "pk"),
+    Page("vas:line-edit", SELLING, "form", "vas.quoteline", "pk"),
+    Page("vas:line-delete", SELLING, "action", "vas.quoteline", "pk"),
+    Page("vas:contract-list", VIEW, "list", "vas.servicescontract"),
+    Page("vas:contract-edit", SELLING, "form", "vas.servicescontract", "pk"),
+    Page("sow:engagement-panel", VIEW, "detail", "engagements.engagement", "pk"),
+    Page("sow:generate", DELIVERY, "action", "engagements.engagement", "pk"),
+    Page("sow:upload", DELIVERY, "action", "engagements.engagement", "pk"),
+    Page("sow:download", VIEW, "detail", "sow.sowversion", "pk"),
+    Page("sow:signed-download", VIEW, "detail", "sow.signedsow", "pk"),
+    Page("sow:recheck", DELIVERY, "action", "sow.signedsow", "pk"),
+    Page("sow:template-list", VIEW, "list", "sow.sowtemplate"),
+    Page("sow:template-detail", VIEW, "detail", "sow.sowtemplate", "pk"),
+    Page("sow:template-create", DELIVERY, "form"),
+    Page("sow:template-activate", DELIVERY, "action", "sow.sowtemplate", "pk"),
     Page("catalog:workload-detail", VIEW, "detail", "catalog.workload", "pk"),
     Page("catalog:sku-list", VIEW, "list", "catalog.sku"),
     Page("catalog:sku-detail", VIEW, "detail", "catalog.sku", "pk"),
@@ -620,6 +699,10 @@ class Endpoint:
         return f"{self.path}{objects[self.label].pk}/"
 
 
+# The viewset method behind each write: a viewset without it answers 405.
+HANDLERS = {"post": "create", "patch": "partial_update", "delete": "destroy"}
+
+
 def router_endpoints() -> Iterator[Endpoint]:
     for prefix, viewset, _basename in router.registry:
         yield Endpoint(
@@ -627,7 +710,11 @@ def router_endpoints() -> Iterator[Endpoint]:
             viewset.queryset.model,
             HISTORY if prefix in HISTORY_ENDPOINTS else VIEW,
             writable=prefix not in READ_ONLY_ENDPOINTS,
-            methods=frozenset(viewset.http_method_names),
+            methods=frozenset(
+                method
+                for method in viewset.http_method_names
+                if hasattr(viewset, HANDLERS.get(method, "list"))
+            ),
         )
 
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SowConfig(AppConfig):
+    name = "frpdesk.sow"
+    verbose_name = "Statements of Work"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VasConfig(AppConfig):
+    name = "frpdesk.vas"
+    verbose_name = "Value-added services"
