@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "frpdesk.scoping",
     "frpdesk.vas",
     "frpdesk.sow",
+    "frpdesk.claims",
+    "frpdesk.incentives",
     "frpdesk.history",
 ]
 
@@ -211,5 +213,7 @@ LOGGING = {
     "loggers": {
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        # WeasyPrint logs every layout step of a SOW PDF at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }

@@ -25,6 +25,8 @@ DOMAIN_APPS = (
     "scoping",
     "vas",
     "sow",
+    "claims",
+    "incentives",
 )
 DELIVERY_APPS = (
     "customers",
@@ -34,6 +36,7 @@ DELIVERY_APPS = (
     "engagements",
     "scoping",
     "sow",
+    "claims",
 )
 SALES_APPS = ("vas",)
 MANAGE_ACTIONS = ("add", "change", "delete")

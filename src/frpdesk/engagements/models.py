@@ -201,10 +201,12 @@ class EventKind(models.TextChoices):
     REQUEST_RECORDED = "request_recorded", "Customer request recorded"
     REQUEST_DISCLOSED = "request_disclosed", "Out-of-scope disclosure recorded"
     REQUEST_STATUS = "request_status", "Customer request status changed"
+    REQUEST_CONTRACT = "request_contract", "Customer request contract linked"
     QUOTE_CHANGED = "quote_changed", "Quote changed"
     CONTRACT_SIGNED = "contract_signed", "Services contract signed"
     SOW_GENERATED = "sow_generated", "SOW generated"
     SOW_SIGNED = "sow_signed", "Signed SOW uploaded"
+    CLAIM_CHANGED = "claim_changed", "CPOR claim changed"
     CLOSED = "closed", "Engagement closed"
 
 

@@ -65,7 +65,7 @@ def record_event(
     )
 
 
-def _user_label(user: User | None) -> str:
+def user_label(user: User | None) -> str:
     if user is None:
         return "nobody"
     return user.get_full_name() or user.get_username()
@@ -97,7 +97,7 @@ def check_can_progress(engagement_workload: EngagementWorkload) -> None:
         )
 
 
-def _check_open(engagement: Engagement) -> None:
+def check_open(engagement: Engagement) -> None:
     if engagement.closed_on is not None:
         raise ValidationError(
             f"{engagement} was closed on {engagement.closed_on.isoformat()}; it cannot change.",
@@ -128,7 +128,7 @@ def route_workload(
 ) -> EngagementWorkload:
     """Record what happens to a workload we are not endorsed for (and generate its texts)."""
     engagement = engagement_workload.engagement
-    _check_open(engagement)
+    check_open(engagement)
     workload = engagement_workload.workload
     justification = justification.strip()
     if workload.pk in endorsed_workload_ids():
@@ -391,7 +391,7 @@ def open_engagement(
         engagement,
         EventKind.OPENED,
         f"Engagement opened ({engagement.get_origin_display()}) for "
-        f"{', '.join(workload.name for workload in unique)}; owner {_user_label(owner)}",
+        f"{', '.join(workload.name for workload in unique)}; owner {user_label(owner)}",
         acting_user,
         workloads=[workload.code for workload in unique],
     )
@@ -410,7 +410,7 @@ def open_engagement(
 def add_workload(
     *, acting_user: User, engagement: Engagement, workload: Workload, source: str
 ) -> EngagementWorkload:
-    _check_open(engagement)
+    check_open(engagement)
     engagement_workload = _add_workload(engagement, workload, source)
     record_event(
         engagement,
@@ -432,7 +432,7 @@ def update_workload_status(
     intent_note: str = "",
 ) -> EngagementWorkload:
     """Set the L1/L2 status, the L3 text and the intent note (refused until routed)."""
-    _check_open(engagement_workload.engagement)
+    check_open(engagement_workload.engagement)
     unchanged = (
         engagement_workload.status == status
         and engagement_workload.status_l3 == status_l3.strip()
@@ -508,7 +508,7 @@ def complete_checklist_item(
     *, acting_user: User, item: ChecklistItem, done_on: datetime.date | None = None
 ) -> ChecklistItem:
     engagement_workload = item.engagement_workload
-    _check_open(engagement_workload.engagement)
+    check_open(engagement_workload.engagement)
     check_can_progress(engagement_workload)
     if item.done_on is not None:
         raise ValidationError(
@@ -542,7 +542,7 @@ def add_checklist_item(
     due_on: datetime.date | None,
 ) -> ChecklistItem:
     """An item of the workload's checklist beyond the catalog's templates."""
-    _check_open(engagement_workload.engagement)
+    check_open(engagement_workload.engagement)
     last = engagement_workload.checklist.filter(phase=phase).order_by("-sort_order").first()
     item = ChecklistItem(
         engagement_workload=engagement_workload,
@@ -566,7 +566,7 @@ def update_checklist_item(
     due_on: datetime.date | None,
 ) -> ChecklistItem:
     """Reassign a checklist item or move its due date (audited; not a timeline event)."""
-    _check_open(item.engagement_workload.engagement)
+    check_open(item.engagement_workload.engagement)
     item.owner = owner
     item.due_on = due_on
     item.save(update_fields=["owner", "due_on"])
@@ -581,7 +581,7 @@ def move_engagement(
     *, acting_user: User, engagement: Engagement, phase: DeliveryPhase
 ) -> Engagement:
     """Move to another phase: close the current phase row, open a new one, record the event."""
-    _check_open(engagement)
+    check_open(engagement)
     if engagement.phase_id == phase.pk:
         return engagement
     today = timezone.localdate()
@@ -605,7 +605,7 @@ def move_engagement(
 def set_team(
     *, acting_user: User, engagement: Engagement, owner: User | None, team: Iterable[User]
 ) -> Engagement:
-    _check_open(engagement)
+    check_open(engagement)
     members = set(team)
     if owner is not None:
         members.add(owner)
@@ -616,11 +616,11 @@ def set_team(
     engagement.owner = owner
     engagement.save(update_fields=["owner", "updated_at"])
     engagement.team.set(members)
-    names = ", ".join(sorted(_user_label(user) for user in members)) or "nobody"
+    names = ", ".join(sorted(user_label(user) for user in members)) or "nobody"
     record_event(
         engagement,
         EventKind.TEAM_CHANGED,
-        f"Owner {_user_label(owner)}; team {names}",
+        f"Owner {user_label(owner)}; team {names}",
         acting_user,
         owner=owner.pk if owner else None,
         team=sorted(user.pk for user in members),
@@ -632,7 +632,7 @@ def set_team(
 def close_engagement(
     *, acting_user: User, engagement: Engagement, closed_on: datetime.date | None = None
 ) -> Engagement:
-    _check_open(engagement)
+    check_open(engagement)
     day = closed_on or timezone.localdate()
     if day < engagement.started_on:
         raise ValidationError({"closed_on": "An engagement cannot close before it started."})
@@ -657,7 +657,7 @@ def add_status_note(
     next_action_owner: User | None,
     risks: str = "",
 ) -> StatusNote:
-    _check_open(engagement)
+    check_open(engagement)
     note = StatusNote(
         engagement=engagement,
         onboarding_scope=onboarding_scope.strip(),
@@ -673,7 +673,7 @@ def add_status_note(
         engagement,
         EventKind.NOTE_ADDED,
         f"Status note added; next action “{note.next_action}” on "
-        f"{next_action_on.isoformat()} by {_user_label(next_action_owner)}",
+        f"{next_action_on.isoformat()} by {user_label(next_action_owner)}",
         acting_user,
         note=note.pk,
     )

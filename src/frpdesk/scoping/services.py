@@ -30,7 +30,7 @@ from frpdesk.accounts.models import User
 from frpdesk.catalog.models import OutOfScopeItem, ScopeQuestion, Workload
 from frpdesk.customers.models import CustomerContact
 from frpdesk.engagements.models import Engagement, EventKind
-from frpdesk.engagements.services import _check_open, _user_label, record_event
+from frpdesk.engagements.services import check_open, record_event, user_label
 from frpdesk.scoping.models import (
     CustomerRequest,
     Disclosure,
@@ -65,7 +65,7 @@ def assess_scope(
     *, acting_user: User | None, engagement: Engagement, answers: Sequence[AnswerInput]
 ) -> ScopeAssessment:
     """A new assessment with one answer to each catalog question (the history stays)."""
-    _check_open(engagement)
+    check_open(engagement)
     questions = list(ScopeQuestion.objects.select_related("suggested_vas"))
     if not questions:
         raise ValidationError(
@@ -329,7 +329,7 @@ class DeliveryBlocked(ValidationError):
 
 def _locked(customer_request: CustomerRequest) -> CustomerRequest:
     current = CustomerRequest.objects.select_for_update().get(pk=customer_request.pk)
-    _check_open(current.engagement)
+    check_open(current.engagement)
     return current
 
 
@@ -362,7 +362,7 @@ def _classify(acting_user: User | None, customer_request: CustomerRequest) -> No
         customer_request.classification_reason = suggestion.reason
     else:
         customer_request.classification_reason = (
-            f"Set by {_user_label(acting_user)}; the rules suggested "
+            f"Set by {user_label(acting_user)}; the rules suggested "
             f"“{suggestion.classification.label}”."
         )
 
@@ -404,7 +404,7 @@ def save_request(*, acting_user: User | None, customer_request: CustomerRequest)
     is_new = customer_request.pk is None
     before: CustomerRequest | None = None
     if is_new:
-        _check_open(customer_request.engagement)
+        check_open(customer_request.engagement)
         customer_request.status = RequestStatus.OPEN
         customer_request.contract = None
         customer_request.recorded_by = acting_user
@@ -525,7 +525,7 @@ def record_disclosure(
     record_event(
         current.engagement,
         EventKind.REQUEST_DISCLOSED,
-        f"{_user_label(disclosed_by)} told {disclosure.disclosed_to} "
+        f"{user_label(disclosed_by)} told {disclosure.disclosed_to} "
         f"({disclosure.get_method_display().lower()}, {disclosed_on.isoformat()}) that "
         f"“{current}” goes beyond the FastTrack Benefit",
         acting_user,
@@ -592,7 +592,7 @@ def link_contract(
     current.save(update_fields=["contract", "updated_at"])
     record_event(
         current.engagement,
-        EventKind.REQUEST_STATUS,
+        EventKind.REQUEST_CONTRACT,
         message,
         acting_user,
         request=current.pk,

@@ -4,7 +4,6 @@ They only draw; what the SOW says is decided in ``document``.
 """
 
 import io
-import logging
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -27,8 +26,6 @@ from frpdesk.sow.document import (
 from frpdesk.sow.models import DocumentFormat
 
 MUTED = RGBColor(0x6C, 0x75, 0x7D)
-# WeasyPrint logs every layout step at INFO: a dozen lines per SOW that say nothing to operators.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 # --- DOCX ------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from django.utils import timezone
 from frpdesk.accounts.models import User
 from frpdesk.catalog.models import VasItem
 from frpdesk.engagements.models import Engagement, EventKind
-from frpdesk.engagements.services import _check_open, record_event
+from frpdesk.engagements.services import check_open, record_event
 from frpdesk.partner.services import current_profile
 from frpdesk.vas.models import (
     VAS_DISCLOSURE,
@@ -145,7 +145,7 @@ def _locked(quote: Quote) -> Quote:
     """The quote re-read under a row lock, with its engagement open."""
     current = Quote.objects.select_for_update().select_related("engagement__customer")
     locked = current.get(pk=quote.pk)
-    _check_open(locked.engagement)
+    check_open(locked.engagement)
     return locked
 
 
@@ -209,7 +209,7 @@ def create_quote(
     entries: Sequence[RateCardEntry] = (),
 ) -> Quote:
     """A draft quote on the engagement, with one line (quantity 1) per rate-card entry given."""
-    _check_open(engagement)
+    check_open(engagement)
     quote = Quote(
         engagement=engagement,
         title=(title or "").strip(),
@@ -549,7 +549,7 @@ def update_contract(
         .select_related("quote__engagement")
         .get(pk=contract.pk)
     )
-    _check_open(current.quote.engagement)
+    check_open(current.quote.engagement)
     current.ends_on = ends_on
     current.renewal_on = renewal_on
     _check_contract_dates(current)

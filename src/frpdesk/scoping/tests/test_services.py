@@ -353,9 +353,11 @@ def test_out_of_scope_work_needs_a_disclosure_and_a_signed_contract(
     disclose(request, consultant)
     assert missing(request) == ["contract"]
     refused_for(["contract"])
-    services.link_contract(
-        acting_user=consultant, customer_request=request, contract=make_contract(engagement)
-    )
+    contract = make_contract(engagement)
+    services.link_contract(acting_user=consultant, customer_request=request, contract=contract)
+    assert events(engagement, EventKind.REQUEST_CONTRACT) == [
+        f"“{request}” covered by services contract {contract.number}"
+    ]
     assert missing(request) == []
     services.set_status(acting_user=consultant, customer_request=request, status=target)
     assert CustomerRequest.objects.get(pk=request.pk).status == target

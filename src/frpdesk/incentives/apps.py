@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IncentivesConfig(AppConfig):
+    name = "frpdesk.incentives"
+    verbose_name = "Incentives"
