@@ -5,10 +5,12 @@ from rest_framework.routers import DefaultRouter
 
 from frpdesk.adoption.api import register as register_adoption_api
 from frpdesk.catalog.api import register as register_catalog_api
+from frpdesk.claims.api import register as register_claims_api
 from frpdesk.customers.api import register as register_customers_api
 from frpdesk.directory.api import register as register_directory_api
 from frpdesk.engagements.api import register as register_engagements_api
 from frpdesk.history.api import register as register_history_api
+from frpdesk.incentives.api import register as register_incentives_api
 from frpdesk.licensing.api import register as register_licensing_api
 from frpdesk.partner.api import register as register_partner_api
 from frpdesk.referrals.api import register as register_referrals_api
@@ -29,6 +31,8 @@ for register in (
     register_scoping_api,
     register_vas_api,
     register_sow_api,
+    register_claims_api,
+    register_incentives_api,
     register_history_api,
 ):
     register(router)
@@ -45,6 +49,8 @@ urlpatterns = [
     path("scope/", include("frpdesk.scoping.urls")),
     path("vas/", include("frpdesk.vas.urls")),
     path("sow/", include("frpdesk.sow.urls")),
+    path("claims/", include("frpdesk.claims.urls")),
+    path("incentives/", include("frpdesk.incentives.urls")),
     path("catalog/", include("frpdesk.catalog.urls")),
     path("history/", include("frpdesk.history.urls")),
     path("admin/", admin.site.urls),

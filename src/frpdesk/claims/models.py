@@ -156,9 +156,7 @@ class ClaimTransition(models.Model):
 class ExternalClaim(models.Model):
     """A tenant workload Partner Center reports as "claimed by another partner"."""
 
-    customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="external_claims"
-    )
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="external_claims")
     workload = models.ForeignKey(Workload, on_delete=models.PROTECT, related_name="+")
     partner_name = models.CharField(max_length=200, blank=True)
     seen_on = models.DateField()

@@ -15,7 +15,9 @@ from frpdesk.accounts import roles
 from frpdesk.accounts.models import User
 from frpdesk.accounts.services import assign_roles
 from frpdesk.catalog.models import Workload
+from frpdesk.claims.demo import load_demo_claims
 from frpdesk.directory.models import DirectoryPartner
+from frpdesk.incentives.demo import load_demo_incentives
 from frpdesk.partner.models import (
     Endorsement,
     PartnerProfile,
@@ -439,6 +441,8 @@ def load_demo() -> list[DemoLogin]:
     load_demo_vas()
     load_demo_scoping()
     load_demo_sow()
+    load_demo_claims()
+    load_demo_incentives()
     return logins
 
 

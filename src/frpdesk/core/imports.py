@@ -1,4 +1,15 @@
-"""The error contract shared by every file import: one clear message naming file, row, column."""
+"""What every file import shares: the error contract (one clear message naming file, row and
+column), the upload limit, and reading Partner Center's CSV files (titles, delimiters, dates)."""
+
+import csv
+import datetime
+import io
+import re
+from collections.abc import Callable
+from typing import Any
+
+US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s.*)?$")
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T\s].*)?$")
 
 
 class ImportFailure(Exception):
@@ -43,3 +54,42 @@ def check_upload_size(file_name: str, size: int) -> None:
         raise ImportFailure(
             file_name, None, None, f"is larger than the upload limit of {limit_mb} MB"
         )
+
+
+def title_key(title: str) -> str:
+    """A column title normalised: case, spaces, punctuation and a BOM ignored."""
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", title.replace("\ufeff", "").lower()).split())
+
+
+def read_table(file_name: str, content: bytes) -> list[list[str]]:
+    """The rows of a UTF-8 CSV file, its delimiter (``,``, ``;`` or tab) detected."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFailure(
+            file_name, None, None, "is not a UTF-8 CSV file (Partner Center's export is)"
+        ) from exc
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        raise ImportFailure(file_name, reader.line_num, None, f"is not valid CSV: {exc}") from exc
+
+
+def parse_date(text: str, fail: Callable[[str], Exception]) -> datetime.date:
+    """``YYYY-MM-DD`` or Partner Center's US ``M/D/YYYY`` (a time after it is ignored); else
+    ``fail(problem)`` is raised."""
+    us = US_DATE.match(text)
+    iso = ISO_DATE.match(text)
+    try:
+        if us:
+            return datetime.date(int(us.group(3)), int(us.group(1)), int(us.group(2)))
+        if iso:
+            return datetime.date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+    except ValueError as exc:
+        raise fail(f"“{text}” is not a real date") from exc
+    raise fail(f"“{text}” is not a date; use YYYY-MM-DD or Partner Center's M/D/YYYY")

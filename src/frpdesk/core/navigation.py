@@ -63,6 +63,27 @@ NAVIGATION: tuple[NavSection, ...] = (
         ),
     ),
     NavSection(
+        "Claims and incentives",
+        (
+            NavItem("CPOR claims", "claims:list", "patch-check-fill", "claims.Claim"),
+            NavItem(
+                "Other partners' claims",
+                "claims:external-list",
+                "exclamation-diamond",
+                "claims.ExternalClaim",
+            ),
+            NavItem(
+                "Incentive estimates", "incentives:estimates", "currency-dollar", "claims.Claim"
+            ),
+            NavItem(
+                "Payment statements", "incentives:statement-list", "bank", "incentives.Statement"
+            ),
+            NavItem(
+                "Incentive rates", "incentives:rate-list", "percent", "incentives.IncentiveRate"
+            ),
+        ),
+    ),
+    NavSection(
         "Value-added services",
         (
             NavItem("Quotes", "vas:quote-list", "receipt", "vas.Quote"),

@@ -48,7 +48,7 @@ from frpdesk.licensing.tables import SnapshotLineTable
 
 LIST_URL = reverse_lazy("customers:list")
 HIDDEN_COLUMNS_KEY = "customers.list.hidden_columns"
-TABS = ("overview", "eligibility", "licences", "adoption", "contacts", "history")
+TABS = ("overview", "eligibility", "licences", "adoption", "contacts", "claims", "history")
 SNAPSHOT_HISTORY_LIMIT = 24
 
 
@@ -288,6 +288,8 @@ class CustomerDetailPage(DetailPage):
         context = super().get_context_data(**kwargs)
         customer: Customer = self.object
         user = self.request.user
+        from frpdesk.claims.models import Claim  # claims build on customers
+
         may = {
             "eligibility": can(user, "view", Eligibility),
             "licences": can(user, "view", LicenseSnapshot),
@@ -295,6 +297,7 @@ class CustomerDetailPage(DetailPage):
             "contacts": can(user, "view", CustomerContact),
             "partner_contacts": can(user, "view", PartnerContact),
             "history": can(user, "history", Customer),
+            "claims": can(user, "view", Claim),
         }
         tabs_shown = {
             "overview": True,
@@ -302,6 +305,7 @@ class CustomerDetailPage(DetailPage):
             "licences": may["licences"],
             "adoption": may["adoption"],
             "contacts": may["contacts"] or may["partner_contacts"],
+            "claims": may["claims"],
             "history": may["history"],
         }
         from frpdesk.engagements.models import Engagement  # engagements build on customers

@@ -26,6 +26,7 @@ from django.views.generic import FormView
 
 from frpdesk.adoption.models import PartnerAssociation
 from frpdesk.catalog.models import DeliveryPhase
+from frpdesk.claims.models import Claim
 from frpdesk.core.access import Action, AnyUser, acting_user, can, require, restrict
 from frpdesk.core.views import AccessMixin, DetailPage, ListPage, attach_errors
 from frpdesk.customers.models import Customer
@@ -168,6 +169,7 @@ class EngagementDetailPage(DetailPage):
             "scope": can(user, "view", ScopeAssessment),
             "vas": can(user, "view", Quote),
             "sow": can(user, "view", SowVersion),
+            "claims": can(user, "view", Claim),
         }
         context.update(
             title=str(engagement),

@@ -20,9 +20,6 @@ decision recorded here (accepted, declined, reassigned) is never undone by a fil
 Pending. The first bad cell stops the import with one message naming the file, row and column.
 """
 
-import csv
-import datetime
-import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -35,7 +32,7 @@ from django.utils import timezone
 from frpdesk.accounts.models import User
 from frpdesk.catalog.models import Workload
 from frpdesk.catalog.services import workload_aliases
-from frpdesk.core.imports import ImportFailure
+from frpdesk.core.imports import ImportFailure, parse_date, read_table, title_key
 from frpdesk.customers.services import parse_tenant_id
 from frpdesk.referrals.models import Acceptance, Referral, ReferralKind
 from frpdesk.referrals.services import save_referral
@@ -107,19 +104,13 @@ ACCEPTANCE_WORDS = {
 }
 TRUE_WORDS = {"yes", "y", "true", "1", "x"}
 FALSE_WORDS = {"no", "n", "false", "0", ""}
-US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s.*)?$")
-ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T\s].*)?$")
 MONEY_NOISE = re.compile(r"[\s$€£,]|[A-Za-z]{3}$|^[A-Za-z]{3}")
 
 
-def _key(title: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", title.replace("\ufeff", "").lower()).split())
-
-
 TITLE_FIELDS = {
-    _key(title): field for field, titles in COLUMN_TITLES.items() for title in titles
+    title_key(title): field for field, titles in COLUMN_TITLES.items() for title in titles
 } | {
-    _key(title).replace(" ", ""): field
+    title_key(title).replace(" ", ""): field
     for field, titles in COLUMN_TITLES.items()
     for title in titles
 }
@@ -148,26 +139,8 @@ def workload_lookup() -> dict[str, Workload]:
     for workload in Workload.objects.all():
         names = {workload.code, workload.code.replace("_", " "), *workload_aliases(workload)}
         for name in names:
-            lookup.setdefault(_key(name), workload)
+            lookup.setdefault(title_key(name), workload)
     return lookup
-
-
-def read_table(file_name: str, content: bytes) -> list[list[str]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFailure(
-            file_name, None, None, "is not a UTF-8 CSV file (Partner Center's export is)"
-        ) from exc
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    try:
-        return list(reader)
-    except csv.Error as exc:
-        raise ImportFailure(file_name, reader.line_num, None, f"is not valid CSV: {exc}") from exc
 
 
 def parse_file(file_name: str, content: bytes) -> list[ParsedRow]:
@@ -175,7 +148,7 @@ def parse_file(file_name: str, content: bytes) -> list[ParsedRow]:
     table = read_table(file_name, content)
     if not table or not any(cell.strip() for cell in table[0]):
         raise ImportFailure(file_name, None, None, "is empty")
-    header = [TITLE_FIELDS.get(_key(cell)) for cell in table[0]]
+    header = [TITLE_FIELDS.get(title_key(cell)) for cell in table[0]]
     missing = [FIELD_TITLES[field] for field in REQUIRED if field not in header]
     if missing:
         raise ImportFailure(
@@ -244,9 +217,9 @@ def _parse_row(
         fields["tenant_id"] = parse_tenant_id(tenant_text) if tenant_text else None
     except ValidationError as error:
         raise fail("tenant_id", " ".join(error.messages)) from error
-    fields["assigned_on"] = _date(values["assigned_on"], lambda p: fail("assigned_on", p))
+    fields["assigned_on"] = parse_date(values["assigned_on"], lambda p: fail("assigned_on", p))
     kind_text = values.get("kind", "")
-    fields["kind"] = KIND_WORDS.get(_key(kind_text)) if kind_text else ReferralKind.BENEFIT
+    fields["kind"] = KIND_WORDS.get(title_key(kind_text)) if kind_text else ReferralKind.BENEFIT
     if fields["kind"] is None:
         raise fail("kind", f"“{kind_text}” is neither Benefit nor Standard")
     acceptance_text = values.get("acceptance", "")
@@ -278,7 +251,7 @@ def _parse_row(
     for name in re.split(r"[;,]", values.get("workloads", "")):
         if not name.strip():
             continue
-        workload = workloads.get(_key(name))
+        workload = workloads.get(title_key(name))
         if workload is None:
             raise fail(
                 "workloads",
@@ -288,19 +261,6 @@ def _parse_row(
         if workload not in chosen:
             chosen.append(workload)
     return ParsedRow(number, fields, chosen)
-
-
-def _date(text: str, fail: Any) -> datetime.date:
-    us = US_DATE.match(text)
-    iso = ISO_DATE.match(text)
-    try:
-        if us:
-            return datetime.date(int(us.group(3)), int(us.group(1)), int(us.group(2)))
-        if iso:
-            return datetime.date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-    except ValueError as exc:
-        raise fail(f"“{text}” is not a real date") from exc
-    raise fail(f"“{text}” is not a date; use YYYY-MM-DD or Partner Center's M/D/YYYY")
 
 
 def _money(text: str, fail: Any) -> Decimal | None:

@@ -39,6 +39,8 @@ from frpdesk.adoption.services import record_manual_mau, set_partner_association
 from frpdesk.adoption.tests.factories import UsageImportFactory
 from frpdesk.catalog.models import Holiday, Workload
 from frpdesk.catalog.views import CATALOG_PAGES
+from frpdesk.claims.models import ClaimState, ExternalClaim
+from frpdesk.claims.tests.factories import make_claim
 from frpdesk.core.exports import EXPORT_FORMATS
 from frpdesk.customers.tests.factories import (
     CustomerContactFactory,
@@ -48,6 +50,12 @@ from frpdesk.customers.tests.factories import (
 from frpdesk.directory.tests.factories import DirectoryPartnerFactory
 from frpdesk.engagements.services import add_status_note, route_workload
 from frpdesk.engagements.tests.factories import make_engagement
+from frpdesk.incentives.tests.factories import (
+    IncentiveRateFactory,
+    LineDisputeFactory,
+    StatementFactory,
+    StatementLineFactory,
+)
 from frpdesk.licensing.tests.factories import import_licences
 from frpdesk.partner.models import ReferralProfile
 from frpdesk.partner.tests.factories import (
@@ -93,6 +101,9 @@ READ_ONLY_ENDPOINTS = frozenset(
         "snapshots",
         "usage-imports",
         "timeline-events",
+        "claim-transitions",
+        "statement-lines",
+        "incentive-estimates",
     }
 )
 HISTORY_ENDPOINTS = frozenset({"audit-log"})
@@ -168,6 +179,14 @@ def objects(partner_profile: Any, make_user: Callable[..., User]) -> Objects:
             signed_by_name="Dana Fox",
             signed_on=datetime.date.today(),
         )
+
+    def claim(found: Objects) -> models.Model:
+        """A draft of the engagement's customer with the signed SOW as its proof of execution."""
+        opened = found["engagements.engagement"]
+        draft = make_claim(engagement=opened, workloads=("purview",))
+        draft.poe_signed_sow = found["sow.signedsow"]
+        draft.save()
+        return draft
 
     def partner_log_entry(found: Objects) -> models.Model:
         entry = LogEntry.objects.get_for_object(found["directory.directorypartner"]).first()
@@ -257,6 +276,24 @@ def objects(partner_profile: Any, make_user: Callable[..., User]) -> Objects:
             acting_user=None, engagement=found["engagements.engagement"], file_format="docx"
         ),
         "sow.signedsow": signed_sow,
+        "claims.claim": claim,
+        # The incentive estimates list the workloads of approved claims.
+        "claims.claimworkload": lambda found: make_claim(
+            workloads=("teams",), state=ClaimState.APPROVED
+        ).workloads.get(),
+        "claims.claimtransition": lambda found: (
+            make_claim(state=ClaimState.SUBMITTED).transitions.order_by("pk").last()
+        ),
+        "claims.externalclaim": lambda found: ExternalClaim.objects.create(
+            customer=found["customers.customer"],
+            workload=Workload.objects.get(code="exchange"),
+            partner_name="Northwind Advisory",
+            seen_on=datetime.date(2026, 11, 2),
+        ),
+        "incentives.incentiverate": lambda found: IncentiveRateFactory(),
+        "incentives.statement": lambda found: StatementFactory(),
+        "incentives.statementline": lambda found: StatementLineFactory(),
+        "incentives.linedispute": lambda found: LineDisputeFactory(),
         "auditlog.logentry": partner_log_entry,
     }
     return Objects(makers)
@@ -495,6 +532,34 @@ PAGES: tuple[Page, ...] = (
     Page("sow:template-detail", VIEW, "detail", "sow.sowtemplate", "pk"),
     Page("sow:template-create", DELIVERY, "form"),
     Page("sow:template-activate", DELIVERY, "action", "sow.sowtemplate", "pk"),
+    Page("claims:list", VIEW, "list", "claims.claim"),
+    Page("claims:create", DELIVERY, "form"),
+    Page("claims:import", DELIVERY, "form"),
+    Page("claims:detail", VIEW, "detail", "claims.claim", "pk"),
+    Page("claims:edit", DELIVERY, "form", "claims.claim", "pk"),
+    Page("claims:delete", DELIVERY, "delete", "claims.claim", "pk"),
+    Page("claims:submit", DELIVERY, "action", "claims.claim", "pk"),
+    Page("claims:transition", DELIVERY, "action", "claims.claim", "pk"),
+    Page("claims:export", VIEW, "detail", "claims.claim", "pk"),
+    Page("claims:poe", VIEW, "detail", "claims.claim", "pk"),
+    Page("claims:customer-panel", VIEW, "detail", "customers.customer", "pk"),
+    Page("claims:engagement-panel", VIEW, "detail", "engagements.engagement", "pk"),
+    Page("claims:external-list", VIEW, "list", "claims.externalclaim"),
+    Page("claims:external-create", DELIVERY, "form"),
+    Page("claims:external-edit", DELIVERY, "form", "claims.externalclaim", "pk"),
+    Page("claims:external-delete", DELIVERY, "delete", "claims.externalclaim", "pk"),
+    Page("incentives:estimates", VIEW, "list", "claims.claimworkload"),
+    Page("incentives:rate-list", VIEW, "list", "incentives.incentiverate"),
+    Page("incentives:rate-create", MANAGE, "form"),
+    Page("incentives:rate-edit", MANAGE, "form", "incentives.incentiverate", "pk"),
+    Page("incentives:rate-delete", MANAGE, "delete", "incentives.incentiverate", "pk"),
+    Page("incentives:statement-list", VIEW, "list", "incentives.statement"),
+    Page("incentives:statement-import", MANAGE, "form"),
+    Page("incentives:statement-detail", VIEW, "detail", "incentives.statement", "pk"),
+    Page("incentives:statement-delete", MANAGE, "delete", "incentives.statement", "pk"),
+    Page("incentives:line-list", VIEW, "list", "incentives.statementline"),
+    Page("incentives:line-dispute", MANAGE, "action", "incentives.statementline", "pk"),
+    Page("incentives:claim-panel", VIEW, "detail", "claims.claim", "pk"),
     Page("catalog:workload-detail", VIEW, "detail", "catalog.workload", "pk"),
     Page("catalog:sku-list", VIEW, "list", "catalog.sku"),
     Page("catalog:sku-detail", VIEW, "detail", "catalog.sku", "pk"),
