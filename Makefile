@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export FRPDESK_DATA_DIR ?= $(CURDIR)/data
+# The suite runs on this many processes (pytest-xdist); each gets its own test database.
+TEST_WORKERS ?= 2
 
 .PHONY: demo test lint typecheck serve clean
 
@@ -30,7 +32,7 @@ typecheck: $(STAMP)
 
 test: lint typecheck
 	$(BIN)/frpdesk makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache screenshots
