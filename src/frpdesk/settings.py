@@ -178,6 +178,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Fields of the same name with different choices ("state" of quotes and of claims…) would
+    # otherwise get enum names made up from their serializers.
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStateEnum": "frpdesk.claims.models.ClaimState",
+        "QuoteStateEnum": "frpdesk.vas.models.QuoteState",
+        "RequestStatusEnum": "frpdesk.scoping.models.RequestStatus",
+    },
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = True

@@ -5,13 +5,12 @@ customer when any workload's newest AU% matches (a workload without data counts 
 """
 
 import django_filters
-from django import forms
 from django.db.models import Count, Q, QuerySet
 
 from frpdesk.adoption.figures import milestone_pcts, newest_points_queryset
 from frpdesk.adoption.models import UsagePoint
 from frpdesk.catalog.models import Workload
-from frpdesk.customers.filters import CustomerFilter
+from frpdesk.customers.filters import CustomerFilter, customer_search
 from frpdesk.customers.models import Customer
 
 BANDS = [
@@ -28,11 +27,7 @@ MILESTONES = [
 
 
 class HeatmapFilter(CustomerFilter):
-    search = django_filters.CharFilter(
-        method="filter_search",
-        label="Customer",
-        widget=forms.TextInput(attrs={"placeholder": "Name, domain, tenant ID"}),
-    )
+    search = customer_search(label="Customer", placeholder="Name, domain, tenant ID")
     workload = django_filters.ModelChoiceFilter(
         queryset=Workload.objects.all(),
         to_field_name="code",

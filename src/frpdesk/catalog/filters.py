@@ -1,9 +1,7 @@
 """One FilterSet per catalog model, shared by the pages, the API and exports."""
 
-from typing import Any
-
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from frpdesk.catalog.models import (
     DeliveryPhase,
@@ -20,17 +18,7 @@ from frpdesk.catalog.models import (
     VasItem,
     Workload,
 )
-from frpdesk.core.filters import YesNoFilter
-
-
-def text_search(*fields: str) -> django_filters.CharFilter:
-    def search(queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        condition = Q()
-        for field in fields:
-            condition |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(condition)
-
-    return django_filters.CharFilter(method=search, label="Search")
+from frpdesk.core.filters import YesNoFilter, text_search
 
 
 class WorkloadFilter(django_filters.FilterSet):

@@ -5,6 +5,7 @@ models) share one implementation.
 """
 
 import csv
+import datetime
 import hashlib
 import json
 import re
@@ -12,12 +13,15 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps as current_apps
 from django.db import transaction
 
-from frpdesk.core.imports import ImportFailure
+from frpdesk.core.imports import ImportFailure, title_key
+
+if TYPE_CHECKING:
+    from frpdesk.catalog.models import Workload
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PROGRAM_CATALOG_FILE = DATA_DIR / "program-catalog.json"
@@ -48,6 +52,26 @@ def workload_aliases(workload: Any) -> set[str]:
         if name.lower().startswith("microsoft "):
             names.add(name[len("microsoft ") :])
     return names
+
+
+def workload_lookup() -> dict[str, "Workload"]:
+    """Workloads by code and by the names people write (``workload_aliases``), as ``title_key``
+    gives them: how imports read a workload cell."""
+    from frpdesk.catalog.models import Workload
+
+    lookup: dict[str, Workload] = {}
+    for workload in Workload.objects.all():
+        names = {workload.code, workload.code.replace("_", " "), *workload_aliases(workload)}
+        for name in names:
+            lookup.setdefault(title_key(name), workload)
+    return lookup
+
+
+def holidays() -> set[datetime.date]:
+    """The catalog's holidays: the days the business-day clocks skip besides weekends."""
+    from frpdesk.catalog.models import Holiday
+
+    return set(Holiday.objects.values_list("date", flat=True))
 
 
 def threshold(code: str) -> Decimal:

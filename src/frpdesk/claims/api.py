@@ -20,7 +20,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
     inline_serializer,
 )
 from rest_framework import parsers, serializers, status
@@ -37,24 +36,8 @@ from frpdesk.claims.importing import import_claim_status
 from frpdesk.claims.models import Claim, ClaimState, ClaimTransition, ExternalClaim
 from frpdesk.core.access import acting_user
 from frpdesk.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
-from frpdesk.core.imports import ImportFailure, check_upload_size
+from frpdesk.core.imports import ImportFailure, read_upload
 from frpdesk.sow.views import file_response
-
-
-@extend_schema_field(
-    {
-        "type": "string",
-        "pattern": f"^({'|'.join(ClaimState.values)})$",
-        "description": f"A claim state: {', '.join(ClaimState.values)}.",
-    }
-)
-class ClaimStateField(serializers.ChoiceField):
-    """A claim state. Described by a pattern, not an enum: the schema's enum components are named
-    by field, and "state" is also the quotes' (a different choice set)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=ClaimState.choices, **kwargs)
-
 
 READ_ONLY = [
     "reference",
@@ -99,7 +82,6 @@ class ClaimSerializer(serializers.ModelSerializer[Claim]):
         allow_null=True,
     )
     overdue = serializers.SerializerMethodField()
-    state = ClaimStateField(read_only=True)
 
     class Meta:
         model = Claim
@@ -134,7 +116,7 @@ class ClaimSerializer(serializers.ModelSerializer[Claim]):
 
 
 class ClaimTransitionRequestSerializer(serializers.Serializer[Any]):
-    state = ClaimStateField()
+    state = serializers.ChoiceField(choices=ClaimState.choices)
     on = serializers.DateField(
         required=False, help_text="The day of the change; today if left out."
     )
@@ -256,15 +238,13 @@ class ClaimViewSet(ScopedModelViewSet):
             claim = self.get_object()
             body = PoeUploadSerializer(data=request.data)
             body.is_valid(raise_exception=True)
-            upload = body.validated_data["file"]
-            name = upload.name or "poe"
             try:
-                check_upload_size(name, upload.size or 0)
+                name, content = read_upload(body.validated_data["file"], "poe")
             except ImportFailure as failure:
                 raise DjangoValidationError({"file": str(failure)}) from failure
             claim = Claim.objects.get(pk=claim.pk)
             services.attach_poe_file(
-                acting_user=acting_user(request), claim=claim, file_name=name, content=upload.read()
+                acting_user=acting_user(request), claim=claim, file_name=name, content=content
             )
             return self._answer(claim)
         document = services.poe_document(
@@ -305,12 +285,10 @@ class ClaimViewSet(ScopedModelViewSet):
         nothing."""
         body = StatusImportSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        upload = body.validated_data["file"]
-        name = upload.name or "upload.csv"
         try:
-            check_upload_size(name, upload.size or 0)
+            name, content = read_upload(body.validated_data["file"], "upload.csv")
             counts = import_claim_status(
-                acting_user=acting_user(request), file_name=name, content=upload.read()
+                acting_user=acting_user(request), file_name=name, content=content
             )
         except ImportFailure as failure:
             return Response({"detail": str(failure)}, status=status.HTTP_400_BAD_REQUEST)
@@ -327,8 +305,10 @@ class ClaimTransitionSerializer(serializers.ModelSerializer[ClaimTransition]):
     actor: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
         slug_field="username", read_only=True
     )
-    from_state = ClaimStateField(read_only=True, allow_blank=True)
-    to_state = ClaimStateField(read_only=True)
+    # Declared: a read-only model field loses ``allow_blank``, and the model allows a blank one.
+    from_state = serializers.ChoiceField(
+        choices=ClaimState.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = ClaimTransition
@@ -343,6 +323,7 @@ class ClaimTransitionSerializer(serializers.ModelSerializer[ClaimTransition]):
             "actor",
             "recorded_at",
         ]
+        read_only_fields = ["to_state"]
 
 
 class ClaimTransitionFilter(django_filters.FilterSet):

@@ -27,7 +27,14 @@ from django.utils import timezone
 from frpdesk.accounts.models import User
 from frpdesk.claims import services
 from frpdesk.claims.models import Claim, ClaimState, ClaimTransition, TransitionSource
-from frpdesk.core.imports import ImportFailure, parse_date, read_table, title_key
+from frpdesk.core.imports import (
+    MAX_ROWS,
+    ImportFailure,
+    parse_date,
+    title_fields,
+    title_key,
+    titled_rows,
+)
 
 COLUMN_TITLES: dict[str, tuple[str, ...]] = {
     "reference": (
@@ -49,7 +56,6 @@ FIELD_TITLES = {
     "reason": "Reason",
 }
 REQUIRED = ("reference", "status", "on")
-MAX_ROWS = 20_000
 CONFLICT = "claimed by another partner"
 STATUS_WORDS: dict[str, str] = {
     "submitted": ClaimState.SUBMITTED,
@@ -68,13 +74,7 @@ STATUS_WORDS: dict[str, str] = {
     CONFLICT: ClaimState.REJECTED,
 }
 STATUS_KEYS = {title_key(word): state for word, state in STATUS_WORDS.items()}
-TITLE_FIELDS = {
-    title_key(title): field for field, titles in COLUMN_TITLES.items() for title in titles
-} | {
-    title_key(title).replace(" ", ""): field
-    for field, titles in COLUMN_TITLES.items()
-    for title in titles
-}
+TITLE_FIELDS = title_fields(COLUMN_TITLES)
 
 
 @dataclass
@@ -110,34 +110,20 @@ def find_claim(text: str) -> Claim | None:
 
 def parse_file(file_name: str, content: bytes) -> list[StatusRow]:
     """Every row, checked; the first problem raises ImportFailure (file, row, column)."""
-    table = read_table(file_name, content)
-    if not table or not any(cell.strip() for cell in table[0]):
-        raise ImportFailure(file_name, None, None, "is empty")
-    header = [TITLE_FIELDS.get(title_key(cell)) for cell in table[0]]
-    missing = [FIELD_TITLES[field] for field in REQUIRED if field not in header]
-    if missing:
-        raise ImportFailure(
-            file_name,
-            1,
-            None,
-            f"is missing the column(s) {', '.join(missing)}; the columns are Claim reference, "
-            "Status, Date and Reason",
-        )
     rows: list[StatusRow] = []
-    for number, cells in enumerate(table[1:], start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
+    for read in titled_rows(
+        file_name,
+        content,
+        fields_by_title=TITLE_FIELDS,
+        field_titles=FIELD_TITLES,
+        required=REQUIRED,
+        missing_hint="the columns are Claim reference, Status, Date and Reason",
+    ):
         if len(rows) >= MAX_ROWS:
             raise ImportFailure(
                 file_name, None, None, f"has more than {MAX_ROWS} rows; split it into smaller files"
             )
-        values: dict[str, str] = {}
-        titles: dict[str, str] = {}
-        for field, title, cell in zip(header, table[0], cells, strict=False):
-            if field and field not in values:
-                values[field] = cell.strip()
-                titles[field] = title.replace("\ufeff", "").strip()
-        rows.append(_parse_row(file_name, number, values, titles))
+        rows.append(_parse_row(file_name, read.number, read.values, read.titles))
     if not rows:
         raise ImportFailure(file_name, None, None, "has a header but no status rows")
     return rows

@@ -31,6 +31,7 @@ from django.utils import timezone
 from frpdesk.accounts.models import User
 from frpdesk.adoption.services import set_partner_association
 from frpdesk.catalog.models import Workload
+from frpdesk.catalog.services import holidays
 from frpdesk.claims.models import (
     HOLDING_STATES,
     Claim,
@@ -47,7 +48,6 @@ from frpdesk.engagements.models import Engagement, EventKind, Routing
 from frpdesk.engagements.services import endorsed_workload_ids, record_event
 from frpdesk.licensing.models import Eligibility
 from frpdesk.partner.services import current_profile
-from frpdesk.referrals.services import holidays
 from frpdesk.sow.models import SignedSow
 from frpdesk.sow.services import poe_check, sha256
 

@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from frpdesk.catalog.services import holidays
 from frpdesk.claims import services
 from frpdesk.claims.models import Claim, ClaimState, ExternalClaim
 from frpdesk.core.tables import ActionsColumn
-from frpdesk.referrals.services import holidays
 
 STATE_BADGES = {
     ClaimState.DRAFT: "text-bg-light border",

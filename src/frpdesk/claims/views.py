@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
+from frpdesk.catalog.services import holidays
 from frpdesk.claims import services
 from frpdesk.claims.filters import ClaimFilter, ExternalClaimFilter
 from frpdesk.claims.forms import ClaimForm, ExternalClaimForm, StatusImportForm, TransitionForm
@@ -22,7 +23,7 @@ from frpdesk.claims.importing import import_claim_status
 from frpdesk.claims.models import Claim, ClaimState, ClaimTransition, ExternalClaim
 from frpdesk.claims.tables import ClaimTable, ExternalClaimTable, state_badge
 from frpdesk.core.access import acting_user, can, restrict
-from frpdesk.core.imports import ImportFailure, check_upload_size
+from frpdesk.core.imports import ImportFailure, read_upload
 from frpdesk.core.views import (
     AccessMixin,
     CreatePage,
@@ -33,7 +34,6 @@ from frpdesk.core.views import (
 )
 from frpdesk.customers.models import Customer
 from frpdesk.engagements.models import Engagement
-from frpdesk.referrals.services import holidays
 from frpdesk.sow.views import file_response
 
 SAMPLE_CSV = (
@@ -160,14 +160,11 @@ class ClaimSaveMixin:
         )
         if upload is not None:
             try:
-                check_upload_size(upload.name or "poe", upload.size or 0)
+                name, content = read_upload(upload, "poe")
             except ImportFailure as failure:
                 raise ValidationError({"poe_file": str(failure)}) from failure
             services.attach_poe_file(
-                acting_user=acting_user(self.request),
-                claim=claim,
-                file_name=upload.name or "poe",
-                content=upload.read(),
+                acting_user=acting_user(self.request), claim=claim, file_name=name, content=content
             )
         return claim
 
@@ -312,12 +309,10 @@ class StatusImportView(AccessMixin, View):
         form = StatusImportForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.page(form, "")
-        upload = form.cleaned_data["file"]
-        name = upload.name or "upload.csv"
         try:
-            check_upload_size(name, upload.size or 0)
+            name, content = read_upload(form.cleaned_data["file"], "upload.csv")
             counts = import_claim_status(
-                acting_user=acting_user(request), file_name=name, content=upload.read()
+                acting_user=acting_user(request), file_name=name, content=content
             )
         except ImportFailure as failure:
             return self.page(form, str(failure))

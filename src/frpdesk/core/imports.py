@@ -1,15 +1,23 @@
 """What every file import shares: the error contract (one clear message naming file, row and
-column), the upload limit, and reading Partner Center's CSV files (titles, delimiters, dates)."""
+column), the upload and row limits, and reading Partner Center's CSV files (titles, delimiters,
+dates, amounts)."""
 
 import csv
 import datetime
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
 
 US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s.*)?$")
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T\s].*)?$")
+MONEY_NOISE = re.compile(r"[\s$€£,]|[A-Za-z]{3}$|^[A-Za-z]{3}")
+# The most data rows one file may have: larger files are split by the user, not half-imported.
+MAX_ROWS = 20_000
 
 
 class ImportFailure(Exception):
@@ -56,9 +64,69 @@ def check_upload_size(file_name: str, size: int) -> None:
         )
 
 
+def read_upload(upload: UploadedFile, default_name: str) -> tuple[str, bytes]:
+    """An uploaded file's name (``default_name`` when it has none) and content; ImportFailure
+    when it is above the upload limit."""
+    name = upload.name or default_name
+    check_upload_size(name, upload.size or 0)
+    return name, upload.read()
+
+
 def title_key(title: str) -> str:
     """A column title normalised: case, spaces, punctuation and a BOM ignored."""
     return " ".join(re.sub(r"[^a-z0-9]+", " ", title.replace("\ufeff", "").lower()).split())
+
+
+def title_fields(column_titles: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """Each accepted column title, as ``title_key`` gives it and also without its spaces
+    (``ReferralId``), mapped to its field."""
+    return {
+        variant: field
+        for field, titles in column_titles.items()
+        for title in titles
+        for variant in (title_key(title), title_key(title).replace(" ", ""))
+    }
+
+
+@dataclass(frozen=True)
+class TitledRow:
+    number: int  # the row in the file, header = 1
+    values: dict[str, str]  # field → the cell, trimmed
+    titles: dict[str, str]  # field → the column's title as the file writes it
+
+
+def titled_rows(
+    file_name: str,
+    content: bytes,
+    *,
+    fields_by_title: Mapping[str, str],
+    field_titles: Mapping[str, str],
+    required: Sequence[str],
+    missing_hint: str,
+) -> Iterator[TitledRow]:
+    """The non-blank rows of a CSV file whose columns are found by their title
+    (``fields_by_title``, from ``title_fields``); the first column of a field wins, others are
+    ignored. A file without a header or without a ``required`` column raises ImportFailure
+    (``missing_hint`` says what the file should be)."""
+    table = read_table(file_name, content)
+    if not table or not any(cell.strip() for cell in table[0]):
+        raise ImportFailure(file_name, None, None, "is empty")
+    header = [fields_by_title.get(title_key(cell)) for cell in table[0]]
+    missing = [field_titles[field] for field in required if field not in header]
+    if missing:
+        raise ImportFailure(
+            file_name, 1, None, f"is missing the column(s) {', '.join(missing)}; {missing_hint}"
+        )
+    for number, cells in enumerate(table[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        values: dict[str, str] = {}
+        titles: dict[str, str] = {}
+        for field, title, cell in zip(header, table[0], cells, strict=False):
+            if field and field not in values:
+                values[field] = cell.strip()
+                titles[field] = title.replace("\ufeff", "").strip()
+        yield TitledRow(number, values, titles)
 
 
 def read_table(file_name: str, content: bytes) -> list[list[str]]:
@@ -93,3 +161,17 @@ def parse_date(text: str, fail: Callable[[str], Exception]) -> datetime.date:
     except ValueError as exc:
         raise fail(f"“{text}” is not a real date") from exc
     raise fail(f"“{text}” is not a date; use YYYY-MM-DD or Partner Center's M/D/YYYY")
+
+
+def parse_amount(text: str, fail: Callable[[str], Exception]) -> Decimal | None:
+    """An amount as people write it (``1234.50``, ``1,234.50``, ``$1,234.50``, ``1234.50 USD``),
+    rounded to cents; None when blank; else ``fail(problem)`` is raised."""
+    if not text.strip():
+        return None
+    try:
+        value = Decimal(MONEY_NOISE.sub("", text.strip()))
+    except InvalidOperation as exc:
+        raise fail(f"“{text}” is not an amount") from exc
+    if not value.is_finite() or value < 0 or value >= Decimal("1e10"):
+        raise fail(f"“{text}” is not an amount between 0 and 9,999,999,999.99")
+    return value.quantize(Decimal("0.01"))

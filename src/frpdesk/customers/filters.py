@@ -7,22 +7,29 @@ imported has no eligibility: it is not known to be eligible, so it is listed und
 """
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 from django_countries import countries
 
 from frpdesk.accounts.models import User
 from frpdesk.catalog.models import Workload
-from frpdesk.core.filters import YesNoFilter
+from frpdesk.core.filters import YesNoFilter, text_search
 from frpdesk.customers.models import Customer, Segment, Tag
 
 
-class CustomerFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(
-        method="filter_search",
-        label="Search",
-        widget=forms.TextInput(attrs={"placeholder": "Name, domain, tenant ID, TPID"}),
+def customer_search(*, label: str, placeholder: str) -> django_filters.CharFilter:
+    """Customers by name, domain, TPID or tenant ID."""
+    return text_search(
+        "name",
+        "primary_domain",
+        "tpid",
+        tenant_id_fields=["tenant_id"],
+        label=label,
+        placeholder=placeholder,
     )
+
+
+class CustomerFilter(django_filters.FilterSet):
+    search = customer_search(label="Search", placeholder="Name, domain, tenant ID, TPID")
     eligible = YesNoFilter(method="filter_eligible", label="Tenant eligible")
     workload = django_filters.ModelChoiceFilter(
         field_name="eligibility__eligible_workloads",
@@ -56,20 +63,6 @@ class CustomerFilter(django_filters.FilterSet):
             "segment",
             "is_edu",
         ]
-
-    def filter_search(
-        self, queryset: QuerySet[Customer], name: str, value: str
-    ) -> QuerySet[Customer]:
-        text = value.strip()
-        if not text:
-            return queryset
-        # Tenant IDs match as typed with hyphens (a whole GUID or a part), braces aside.
-        return queryset.filter(
-            Q(name__icontains=text)
-            | Q(primary_domain__icontains=text)
-            | Q(tpid__icontains=text)
-            | Q(tenant_id__icontains=text.strip("{}"))
-        )
 
     def filter_eligible(
         self, queryset: QuerySet[Customer], name: str, value: bool | None

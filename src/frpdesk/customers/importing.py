@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 
 from frpdesk.accounts.models import User
 from frpdesk.core.choices import INDUSTRIES
-from frpdesk.core.imports import ImportFailure
+from frpdesk.core.imports import MAX_ROWS, ImportFailure
 from frpdesk.customers.forms import CustomerForm
 from frpdesk.customers.models import Customer, Segment
 from frpdesk.customers.services import parse_tenant_id, save_customer
@@ -48,7 +48,6 @@ COLUMN_ALIASES = {
 REQUIRED = ("name", "tenant_id")
 TRUE_WORDS = {"yes", "y", "true", "1", "x"}
 FALSE_WORDS = {"no", "n", "false", "0", ""}
-MAX_ROWS = 20_000
 
 
 class CustomerRowForm(forms.ModelForm[Customer]):

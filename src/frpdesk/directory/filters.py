@@ -1,14 +1,17 @@
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django_countries import countries
 
 from frpdesk.catalog.models import Workload
 from frpdesk.core.choices import LANGUAGES
+from frpdesk.core.filters import text_search
 from frpdesk.directory.models import DirectoryPartner
 
 
 class DirectoryPartnerFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(method="filter_search", label="Name, PartnerID or contact")
+    search = text_search(
+        "name", "partner_id", "contact_name", "contact_email", label="Name, PartnerID or contact"
+    )
     workload = django_filters.ModelChoiceFilter(
         field_name="endorsed_workloads",
         queryset=Workload.objects.all(),
@@ -25,16 +28,6 @@ class DirectoryPartnerFilter(django_filters.FilterSet):
     class Meta:
         model = DirectoryPartner
         fields = ["search", "workload", "country", "language"]
-
-    def filter_search(
-        self, queryset: QuerySet[DirectoryPartner], name: str, value: str
-    ) -> QuerySet[DirectoryPartner]:
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(partner_id__icontains=value)
-            | Q(contact_name__icontains=value)
-            | Q(contact_email__icontains=value)
-        )
 
     def filter_country(
         self, queryset: QuerySet[DirectoryPartner], name: str, value: str

@@ -1,12 +1,10 @@
 """The engagement area's filters, shared by the pages, their exports and the API."""
 
 import django_filters
-from django import forms
-from django.db.models import Q, QuerySet
 
 from frpdesk.accounts.models import User
 from frpdesk.catalog.models import DeliveryPhase, Workload
-from frpdesk.core.filters import YesNoFilter
+from frpdesk.core.filters import YesNoFilter, condition_filter, text_search
 from frpdesk.customers.models import Customer
 from frpdesk.engagements.models import (
     ChecklistItem,
@@ -23,10 +21,11 @@ from frpdesk.engagements.services import stale_condition
 
 
 class EngagementFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(
-        method="filter_search",
-        label="Search",
-        widget=forms.TextInput(attrs={"placeholder": "Engagement, customer, tenant ID"}),
+    search = text_search(
+        "name",
+        "customer__name",
+        tenant_id_fields=["customer__tenant_id"],
+        placeholder="Engagement, customer, tenant ID",
     )
     phase = django_filters.ModelChoiceFilter(
         queryset=DeliveryPhase.objects.all(), to_field_name="code", label="Phase"
@@ -45,31 +44,12 @@ class EngagementFilter(django_filters.FilterSet):
         label="Workload",
         distinct=True,
     )
-    stale = YesNoFilter(method="filter_stale", label="Stale (no recent status note)")
+    stale = condition_filter(stale_condition, label="Stale (no recent status note)")
     open = YesNoFilter(field_name="closed_on", lookup_expr="isnull", label="Open")
 
     class Meta:
         model = Engagement
         fields = ["search", "phase", "owner", "origin", "customer", "workload", "stale", "open"]
-
-    def filter_search(
-        self, queryset: QuerySet[Engagement], name: str, value: str
-    ) -> QuerySet[Engagement]:
-        text = value.strip()
-        if not text:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=text)
-            | Q(customer__name__icontains=text)
-            | Q(customer__tenant_id__icontains=text.strip("{}"))
-        )
-
-    def filter_stale(
-        self, queryset: QuerySet[Engagement], name: str, value: bool | None
-    ) -> QuerySet[Engagement]:
-        if value is None:
-            return queryset
-        return queryset.filter(stale_condition()) if value else queryset.exclude(stale_condition())
 
 
 class EngagementWorkloadFilter(django_filters.FilterSet):

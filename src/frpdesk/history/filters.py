@@ -2,15 +2,15 @@ import django_filters
 from auditlog.models import LogEntry
 from django import forms
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
 
 from frpdesk.accounts.models import User
+from frpdesk.core.filters import text_search
 
 FRPDESK_APPS = ("accounts", "catalog", "partner", "directory")
 
 
 class LogEntryFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(method="filter_search", label="Object or change")
+    search = text_search("object_repr", "changes_text", "changes", label="Object or change")
     content_type = django_filters.ModelChoiceFilter(
         label="Record type",
         queryset=ContentType.objects.filter(app_label__in=FRPDESK_APPS).order_by("model"),
@@ -36,12 +36,3 @@ class LogEntryFilter(django_filters.FilterSet):
             "timestamp_after",
             "timestamp_before",
         ]
-
-    def filter_search(
-        self, queryset: QuerySet[LogEntry], name: str, value: str
-    ) -> QuerySet[LogEntry]:
-        return queryset.filter(
-            Q(object_repr__icontains=value)
-            | Q(changes_text__icontains=value)
-            | Q(changes__icontains=value)
-        )

@@ -34,7 +34,7 @@ from rest_framework.routers import BaseRouter
 from frpdesk.catalog.models import Workload
 from frpdesk.core.access import Action, acting_user
 from frpdesk.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
-from frpdesk.core.imports import ImportFailure, check_upload_size
+from frpdesk.core.imports import ImportFailure, read_upload
 from frpdesk.incentives import services
 from frpdesk.incentives.filters import (
     EstimateFilter,
@@ -130,12 +130,10 @@ class StatementViewSet(mixins.DestroyModelMixin, ScopedReadOnlyViewSet):
     def create(self, request: Request) -> Response:
         body = StatementUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        upload = body.validated_data["file"]
-        name = upload.name or "statement.csv"
         try:
-            check_upload_size(name, upload.size or 0)
+            name, content = read_upload(body.validated_data["file"], "statement.csv")
             outcome = import_statement(
-                acting_user=acting_user(request), file_name=name, content=upload.read()
+                acting_user=acting_user(request), file_name=name, content=content
             )
         except ImportFailure as failure:
             return Response({"detail": str(failure)}, status=status.HTTP_400_BAD_REQUEST)

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from frpdesk.catalog.models import Workload
 from frpdesk.claims.models import Claim, ClaimWorkload
-from frpdesk.core.filters import YesNoFilter
+from frpdesk.core.filters import YesNoFilter, condition_filter, record_id_filter
 from frpdesk.customers.models import Customer
 from frpdesk.incentives.models import IncentiveRate, MatchStatus, Statement, StatementLine
 from frpdesk.incentives.services import (
@@ -24,25 +24,6 @@ def workload_filter(field_name: str = "workload") -> django_filters.ModelChoiceF
         queryset=Workload.objects.all(),
         to_field_name="code",
         label="Workload",
-    )
-
-
-def customer_filter(field_name: str = "customer") -> django_filters.ModelChoiceFilter:
-    # By id, not a drop-down: a partner may have thousands of customers.
-    return django_filters.ModelChoiceFilter(
-        field_name=field_name,
-        queryset=Customer.objects.all(),
-        widget=forms.HiddenInput,
-        label="Customer (id)",
-    )
-
-
-def claim_filter(field_name: str = "claim") -> django_filters.ModelChoiceFilter:
-    return django_filters.ModelChoiceFilter(
-        field_name=field_name,
-        queryset=Claim.objects.all(),
-        widget=forms.HiddenInput,
-        label="Claim (id)",
     )
 
 
@@ -81,16 +62,14 @@ class StatementFilter(django_filters.FilterSet):
 
 class StatementLineFilter(django_filters.FilterSet):
     match_status = django_filters.ChoiceFilter(choices=MatchStatus.choices, label="Match")
-    disputable = YesNoFilter(method="filter_disputable", label="Still disputable")
+    disputable = condition_filter(disputable_condition, label="Still disputable")
     disputed = YesNoFilter(
         field_name="dispute", lookup_expr="isnull", exclude=True, label="Disputed"
     )
     workload = workload_filter()
-    claim = claim_filter()
-    customer = customer_filter()
-    statement = django_filters.ModelChoiceFilter(
-        queryset=Statement.objects.all(), widget=forms.HiddenInput, label="Statement (id)"
-    )
+    claim = record_id_filter(Claim)
+    customer = record_id_filter(Customer)
+    statement = record_id_filter(Statement)
 
     class Meta:
         model = StatementLine
@@ -104,21 +83,13 @@ class StatementLineFilter(django_filters.FilterSet):
             "statement",
         ]
 
-    def filter_disputable(
-        self, queryset: QuerySet[StatementLine], name: str, value: bool | None
-    ) -> QuerySet[StatementLine]:
-        if value is None:
-            return queryset
-        condition = disputable_condition()
-        return queryset.filter(condition) if value else queryset.exclude(condition)
-
 
 class EstimateFilter(django_filters.FilterSet):
     """Filters of the incentive estimates (one row per approved claim workload)."""
 
     workload = workload_filter()
-    customer = customer_filter("claim__customer")
-    claim = claim_filter()
+    customer = record_id_filter(Customer, "claim__customer")
+    claim = record_id_filter(Claim)
     unpaid = YesNoFilter(method="filter_unpaid", label=f"Unpaid after {UNPAID_AFTER_DAYS} days")
 
     class Meta:

@@ -30,15 +30,20 @@ from django.db import transaction
 
 from frpdesk.accounts.models import User
 from frpdesk.adoption.figures import milestone_pcts
-from frpdesk.core.imports import ImportFailure, parse_date, read_table, title_key
+from frpdesk.catalog.services import workload_lookup
+from frpdesk.core.imports import (
+    MAX_ROWS,
+    ImportFailure,
+    parse_amount,
+    parse_date,
+    title_fields,
+    title_key,
+    titled_rows,
+)
 from frpdesk.customers.models import Customer
 from frpdesk.customers.services import parse_tenant_id
 from frpdesk.incentives.models import MatchStatus, Statement, StatementLine
 from frpdesk.incentives.services import DEFAULT_CURRENCY, match_lines
-
-# The referrals import's amount reader and workload names: one way of reading Partner Center's
-# files across the project.
-from frpdesk.referrals.importing import MAX_ROWS, _money, workload_lookup
 
 COLUMN_TITLES: dict[str, tuple[str, ...]] = {
     "statement_date": ("statement date", "payment date", "paid date", "date"),
@@ -57,12 +62,7 @@ FIELD_TITLES = {
     "amount": "Amount",
     "currency": "Currency",
 }
-TITLE_FIELDS = {
-    variant: field
-    for field, titles in COLUMN_TITLES.items()
-    for title in titles
-    for variant in (title_key(title), title_key(title).replace(" ", ""))
-}
+TITLE_FIELDS = title_fields(COLUMN_TITLES)
 # A problem found in a cell → the ImportFailure that names the file, row and column.
 Fail = Callable[[str], ImportFailure]
 MILESTONE = re.compile(r"^(?:au\s*)?(\d{1,3})(?:\.0+)?\s*%?\s*(?:au)?(?:\s*milestone)?$")
@@ -91,31 +91,18 @@ class StatementImport:
 
 def parse_statement(file_name: str, content: bytes) -> list[StatementLine]:
     """Every line of the file, checked and unsaved; the first problem raises ImportFailure."""
-    table = read_table(file_name, content)
-    if not table or not any(cell.strip() for cell in table[0]):
-        raise ImportFailure(file_name, None, None, "is empty")
-    header = [TITLE_FIELDS.get(title_key(cell)) for cell in table[0]]
-    missing = [FIELD_TITLES[field] for field in REQUIRED if field not in header]
-    if missing:
-        raise ImportFailure(
-            file_name,
-            1,
-            None,
-            f"is missing the column(s) {', '.join(missing)}; a payment statement has Statement "
-            "date, Tenant ID, Workload, Milestone and Amount",
-        )
     reader = _CellReader(file_name)
     lines: list[StatementLine] = []
-    for number, cells in enumerate(table[1:], start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        values: dict[str, str] = {}
-        titles: dict[str, str] = {}
-        for field, title, cell in zip(header, table[0], cells, strict=False):
-            if field and field not in values:
-                values[field] = cell.strip()
-                titles[field] = title.replace("\ufeff", "").strip()
-        lines.append(reader.line(number, values, titles))
+    for read in titled_rows(
+        file_name,
+        content,
+        fields_by_title=TITLE_FIELDS,
+        field_titles=FIELD_TITLES,
+        required=REQUIRED,
+        missing_hint="a payment statement has Statement date, Tenant ID, Workload, Milestone "
+        "and Amount",
+    ):
+        lines.append(reader.line(read.number, read.values, read.titles))
         if len(lines) > MAX_ROWS:
             raise ImportFailure(
                 file_name, None, None, f"has more than {MAX_ROWS} lines; split it into files"
@@ -160,7 +147,7 @@ class _CellReader:
                 "code, e.g. Microsoft Teams or teams)",
             )
         # Never None: an empty amount was refused above.
-        amount: Decimal = _money(values["amount"], lambda p: fail("amount", p)) or Decimal(0)
+        amount: Decimal = parse_amount(values["amount"], lambda p: fail("amount", p)) or Decimal(0)
         currency = values.get("currency", "").upper() or DEFAULT_CURRENCY
         if not re.fullmatch(r"[A-Z]{3}", currency):
             raise fail("currency", f"“{values['currency']}” is not a three-letter currency code")

@@ -16,7 +16,7 @@ from django.views import View
 
 from frpdesk.claims.models import Claim, ClaimState, ClaimWorkload
 from frpdesk.core.access import acting_user, can, require, restrict
-from frpdesk.core.imports import ImportFailure, check_upload_size
+from frpdesk.core.imports import ImportFailure, read_upload
 from frpdesk.core.views import (
     AccessMixin,
     CreatePage,
@@ -288,12 +288,10 @@ def statement_import(request: HttpRequest) -> HttpResponse:
         "sample": SAMPLE_CSV,
     }
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        name = upload.name or "statement.csv"
         try:
-            check_upload_size(name, upload.size or 0)
+            name, content = read_upload(form.cleaned_data["file"], "statement.csv")
             outcome = import_statement(
-                acting_user=acting_user(request), file_name=name, content=upload.read()
+                acting_user=acting_user(request), file_name=name, content=content
             )
         except ImportFailure as failure:
             context["error"] = str(failure)

@@ -22,7 +22,6 @@ Pending. The first bad cell stops the import with one message naming the file, r
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -31,8 +30,16 @@ from django.utils import timezone
 
 from frpdesk.accounts.models import User
 from frpdesk.catalog.models import Workload
-from frpdesk.catalog.services import workload_aliases
-from frpdesk.core.imports import ImportFailure, parse_date, read_table, title_key
+from frpdesk.catalog.services import workload_lookup
+from frpdesk.core.imports import (
+    MAX_ROWS,
+    ImportFailure,
+    parse_amount,
+    parse_date,
+    title_fields,
+    title_key,
+    titled_rows,
+)
 from frpdesk.customers.services import parse_tenant_id
 from frpdesk.referrals.models import Acceptance, Referral, ReferralKind
 from frpdesk.referrals.services import save_referral
@@ -79,8 +86,6 @@ FIELD_TITLES = {
     "services_estimated_value": "Services estimated value",
     "currency": "Currency",
 }
-MAX_ROWS = 20_000
-
 KIND_WORDS = {
     "benefit": ReferralKind.BENEFIT,
     "fasttrack benefit": ReferralKind.BENEFIT,
@@ -104,16 +109,9 @@ ACCEPTANCE_WORDS = {
 }
 TRUE_WORDS = {"yes", "y", "true", "1", "x"}
 FALSE_WORDS = {"no", "n", "false", "0", ""}
-MONEY_NOISE = re.compile(r"[\s$€£,]|[A-Za-z]{3}$|^[A-Za-z]{3}")
 
 
-TITLE_FIELDS = {
-    title_key(title): field for field, titles in COLUMN_TITLES.items() for title in titles
-} | {
-    title_key(title).replace(" ", ""): field
-    for field, titles in COLUMN_TITLES.items()
-    for title in titles
-}
+TITLE_FIELDS = title_fields(COLUMN_TITLES)
 
 
 @dataclass
@@ -133,53 +131,29 @@ class ImportCounts:
         return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
 
 
-def workload_lookup() -> dict[str, Workload]:
-    """Workloads by code and by the names people write (``workload_aliases``)."""
-    lookup: dict[str, Workload] = {}
-    for workload in Workload.objects.all():
-        names = {workload.code, workload.code.replace("_", " "), *workload_aliases(workload)}
-        for name in names:
-            lookup.setdefault(title_key(name), workload)
-    return lookup
-
-
 def parse_file(file_name: str, content: bytes) -> list[ParsedRow]:
     """Every row, checked; the first problem raises ImportFailure (file, row, column)."""
-    table = read_table(file_name, content)
-    if not table or not any(cell.strip() for cell in table[0]):
-        raise ImportFailure(file_name, None, None, "is empty")
-    header = [TITLE_FIELDS.get(title_key(cell)) for cell in table[0]]
-    missing = [FIELD_TITLES[field] for field in REQUIRED if field not in header]
-    if missing:
-        raise ImportFailure(
-            file_name,
-            1,
-            None,
-            f"is missing the column(s) {', '.join(missing)}; is this Partner Center's referrals "
-            "export?",
-        )
     workloads = workload_lookup()
     seen: dict[str, int] = {}
     rows: list[ParsedRow] = []
-    for number, cells in enumerate(table[1:], start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        values: dict[str, str] = {}
-        titles: dict[str, str] = {}
-        for field, title, cell in zip(header, table[0], cells, strict=False):
-            if field and field not in values:
-                values[field] = cell.strip()
-                titles[field] = title.replace("\ufeff", "").strip()
-        row = _parse_row(file_name, number, values, titles, workloads)
+    for read in titled_rows(
+        file_name,
+        content,
+        fields_by_title=TITLE_FIELDS,
+        field_titles=FIELD_TITLES,
+        required=REQUIRED,
+        missing_hint="is this Partner Center's referrals export?",
+    ):
+        row = _parse_row(file_name, read.number, read.values, read.titles, workloads)
         referral_id = row.fields["referral_id"]
         if referral_id in seen:
             raise ImportFailure(
                 file_name,
-                number,
-                titles["referral_id"],
+                read.number,
+                read.titles["referral_id"],
                 f"referral {referral_id} is already on row {seen[referral_id]} of this file",
             )
-        seen[referral_id] = number
+        seen[referral_id] = read.number
         rows.append(row)
     if not rows:
         raise ImportFailure(file_name, None, None, "has a header but no referral rows")
@@ -236,7 +210,7 @@ def _parse_row(
     if vas_text not in TRUE_WORDS | FALSE_WORDS:
         raise fail("vas_sold", f"must be yes or no, got “{values['vas_sold']}”")
     fields["vas_sold"] = vas_text in TRUE_WORDS
-    fields["services_estimated_value"] = _money(
+    fields["services_estimated_value"] = parse_amount(
         values.get("services_estimated_value", ""), lambda p: fail("services_estimated_value", p)
     )
     currency = values.get("currency", "").upper()
@@ -261,18 +235,6 @@ def _parse_row(
         if workload not in chosen:
             chosen.append(workload)
     return ParsedRow(number, fields, chosen)
-
-
-def _money(text: str, fail: Any) -> Decimal | None:
-    if not text.strip():
-        return None
-    try:
-        value = Decimal(MONEY_NOISE.sub("", text.strip()))
-    except InvalidOperation as exc:
-        raise fail(f"“{text}” is not an amount") from exc
-    if not value.is_finite() or value < 0 or value >= Decimal("1e10"):
-        raise fail(f"“{text}” is not an amount between 0 and 9,999,999,999.99")
-    return value.quantize(Decimal("0.01"))
 
 
 def _apply(referral: Referral, row: ParsedRow) -> bool:

@@ -27,8 +27,8 @@ from django.db.models.functions import Least
 from django.utils import timezone
 
 from frpdesk.accounts.models import User
-from frpdesk.catalog.models import Holiday, Workload
-from frpdesk.catalog.services import threshold_int
+from frpdesk.catalog.models import Workload
+from frpdesk.catalog.services import holidays, threshold_int
 from frpdesk.core.businessdays import add_business_days
 from frpdesk.customers.models import Customer
 from frpdesk.customers.services import save_customer
@@ -43,10 +43,6 @@ REMIND_ACCEPTANCE_WITHIN_DAYS = 2
 
 
 # --- clocks ----------------------------------------------------------------------------------
-
-
-def holidays() -> set[datetime.date]:
-    return set(Holiday.objects.values_list("date", flat=True))
 
 
 @dataclass(frozen=True)

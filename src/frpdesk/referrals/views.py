@@ -15,7 +15,7 @@ from django.views import View
 
 from frpdesk.catalog.models import Workload
 from frpdesk.core.access import acting_user, can, require, restrict
-from frpdesk.core.imports import ImportFailure, check_upload_size
+from frpdesk.core.imports import ImportFailure, read_upload
 from frpdesk.core.views import AccessMixin, CreatePage, DetailPage, ListPage, UpdatePage
 from frpdesk.customers.models import Customer
 from frpdesk.referrals import services
@@ -339,12 +339,10 @@ def referral_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"title": "Import referrals", "form": form, "sample": SAMPLE_CSV}
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        name = upload.name or "upload.csv"
         try:
-            check_upload_size(name, upload.size or 0)
+            name, content = read_upload(form.cleaned_data["file"], "upload.csv")
             counts = import_referrals(
-                acting_user=acting_user(request), file_name=name, content=upload.read()
+                acting_user=acting_user(request), file_name=name, content=content
             )
         except ImportFailure as failure:
             context["error"] = str(failure)

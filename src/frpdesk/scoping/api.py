@@ -131,16 +131,6 @@ class ScopeAssessmentViewSet(ScopedModelViewSet):
 # --- customer requests -----------------------------------------------------------------------
 
 
-# A named schema component: other areas' "status" fields have other choices, and the enum the
-# schema generator would derive for this one can only be named in the settings otherwise.
-@extend_schema_field(
-    {"type": "string", "enum": RequestStatus.values}, component_name="RequestStatusEnum"
-)
-class RequestStatusField(serializers.ChoiceField):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=RequestStatus.choices, **kwargs)
-
-
 class DisclosureSerializer(serializers.ModelSerializer[Disclosure]):
     disclosed_by = serializers.SlugRelatedField(
         slug_field="username",
@@ -172,7 +162,6 @@ class DisclosureSerializer(serializers.ModelSerializer[Disclosure]):
 # "CustomerRequest" is the name of the customers area's request body (``Customer`` + Request).
 @extend_schema_serializer(component_name="CustomerRequestRecord")
 class CustomerRequestSerializer(serializers.ModelSerializer[CustomerRequest]):
-    status = RequestStatusField(read_only=True)
     engagement = serializers.PrimaryKeyRelatedField(queryset=Engagement.objects.all())
     workload = serializers.SlugRelatedField(
         slug_field="code",
@@ -255,7 +244,7 @@ class ContractLinkSerializer(serializers.Serializer[Any]):
 
 
 class StatusSerializer(serializers.Serializer[Any]):
-    status = RequestStatusField()
+    status = serializers.ChoiceField(choices=RequestStatus.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 

@@ -2,10 +2,9 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
 
 from frpdesk.catalog.models import VasItem
-from frpdesk.core.filters import YesNoFilter
+from frpdesk.core.filters import YesNoFilter, record_id_filter, text_search
 from frpdesk.customers.models import Customer
 from frpdesk.engagements.models import Engagement
 from frpdesk.vas.models import (
@@ -21,21 +20,9 @@ from frpdesk.vas.models import (
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-def _search(queryset: QuerySet, value: str, *fields: str) -> QuerySet:
-    text = value.strip()
-    if not text:
-        return queryset
-    condition = Q()
-    for field in fields:
-        condition |= Q(**{f"{field}__icontains": text})
-    return queryset.filter(condition)
-
-
 class RateCardFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(
-        method="filter_search",
-        label="Search",
-        widget=forms.TextInput(attrs={"placeholder": "Role or item, VAS item"}),
+    search = text_search(
+        "name", "vas_item__name", "vas_item__code", placeholder="Role or item, VAS item"
     )
     vas_item = django_filters.ModelChoiceFilter(
         queryset=VasItem.objects.all(), to_field_name="code", label="VAS item"
@@ -50,17 +37,14 @@ class RateCardFilter(django_filters.FilterSet):
         model = RateCardEntry
         fields = ["search", "vas_item", "kind", "currency", "active"]
 
-    def filter_search(
-        self, queryset: QuerySet[RateCardEntry], name: str, value: str
-    ) -> QuerySet[RateCardEntry]:
-        return _search(queryset, value, "name", "vas_item__name", "vas_item__code")
-
 
 class QuoteFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(
-        method="filter_search",
-        label="Search",
-        widget=forms.TextInput(attrs={"placeholder": "Number, title, customer"}),
+    search = text_search(
+        "number",
+        "title",
+        "engagement__name",
+        "engagement__customer__name",
+        placeholder="Number, title, customer",
     )
     state = django_filters.MultipleChoiceFilter(
         choices=QuoteState.choices,
@@ -70,25 +54,12 @@ class QuoteFilter(django_filters.FilterSet):
     renewal_due_before = django_filters.DateFilter(
         field_name="renewal_on", lookup_expr="lte", label="Renewal due by", widget=DATE
     )
-    # By id, not drop-downs: the engagement and customer pages link here with ``?engagement=``.
-    engagement = django_filters.ModelChoiceFilter(
-        queryset=Engagement.objects.all(), widget=forms.HiddenInput, label="Engagement (id)"
-    )
-    customer = django_filters.ModelChoiceFilter(
-        field_name="engagement__customer",
-        queryset=Customer.objects.all(),
-        widget=forms.HiddenInput,
-        label="Customer (id)",
-    )
+    engagement = record_id_filter(Engagement)
+    customer = record_id_filter(Customer, "engagement__customer")
 
     class Meta:
         model = Quote
         fields = ["search", "state", "renewal_due_before", "engagement", "customer"]
-
-    def filter_search(self, queryset: QuerySet[Quote], name: str, value: str) -> QuerySet[Quote]:
-        return _search(
-            queryset, value, "number", "title", "engagement__name", "engagement__customer__name"
-        )
 
 
 class QuoteLineFilter(django_filters.FilterSet):
@@ -101,10 +72,13 @@ class QuoteLineFilter(django_filters.FilterSet):
 
 
 class ContractFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(
-        method="filter_search",
-        label="Search",
-        widget=forms.TextInput(attrs={"placeholder": "Number, quote, customer, signatory"}),
+    search = text_search(
+        "number",
+        "quote__number",
+        "quote__title",
+        "quote__engagement__customer__name",
+        "customer_signatory",
+        placeholder="Number, quote, customer, signatory",
     )
     state = django_filters.MultipleChoiceFilter(
         field_name="quote__state",
@@ -122,32 +96,9 @@ class ContractFilter(django_filters.FilterSet):
     ends_before = django_filters.DateFilter(
         field_name="ends_on", lookup_expr="lte", label="Ends by", widget=DATE
     )
-    engagement = django_filters.ModelChoiceFilter(
-        field_name="quote__engagement",
-        queryset=Engagement.objects.all(),
-        widget=forms.HiddenInput,
-        label="Engagement (id)",
-    )
-    customer = django_filters.ModelChoiceFilter(
-        field_name="quote__engagement__customer",
-        queryset=Customer.objects.all(),
-        widget=forms.HiddenInput,
-        label="Customer (id)",
-    )
+    engagement = record_id_filter(Engagement, "quote__engagement")
+    customer = record_id_filter(Customer, "quote__engagement__customer")
 
     class Meta:
         model = ServicesContract
         fields = ["search", "state", "renewal_due_before", "ends_before", "engagement", "customer"]
-
-    def filter_search(
-        self, queryset: QuerySet[ServicesContract], name: str, value: str
-    ) -> QuerySet[ServicesContract]:
-        return _search(
-            queryset,
-            value,
-            "number",
-            "quote__number",
-            "quote__title",
-            "quote__engagement__customer__name",
-            "customer_signatory",
-        )

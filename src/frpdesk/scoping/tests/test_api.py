@@ -26,11 +26,6 @@ REQUESTS = "/api/customer-requests/"
 TODAY = timezone.localdate().isoformat()
 
 
-@pytest.fixture
-def engagement(consultant: User) -> Engagement:
-    return make_engagement(owner=consultant, workloads=("teams", "intune"))
-
-
 def client_for(user: Any) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)

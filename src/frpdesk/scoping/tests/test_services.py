@@ -38,11 +38,6 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
-@pytest.fixture
-def engagement(consultant: User) -> Engagement:
-    return make_engagement(owner=consultant, workloads=("teams", "intune"))
-
-
 def events(engagement: Engagement, kind: EventKind) -> list[str]:
     return list(
         engagement.timeline.filter(kind=kind).order_by("at", "pk").values_list("message", flat=True)

@@ -33,11 +33,6 @@ TODAY = timezone.localdate()
 LIST = reverse("scoping:request-list")
 
 
-@pytest.fixture
-def engagement(consultant: User) -> Engagement:
-    return make_engagement(owner=consultant, workloads=("teams", "intune"))
-
-
 def panel(engagement: Engagement) -> str:
     return reverse("scoping:engagement-panel", args=[engagement.pk])
 

@@ -1,31 +1,12 @@
-from pathlib import Path
-from typing import Any
-
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
-from frpdesk.core.imports import ImportFailure, check_upload_size
+from frpdesk.core.management.file_import_command import FileImportCommand
 from frpdesk.incentives.importing import import_statement
 
 
-class Command(BaseCommand):
+class Command(FileImportCommand):
     help = (
         "Import a Microsoft incentive payment statement (CSV: statement date, tenant ID, "
         "workload, milestone, amount) and match its lines to our approved claims. The same file "
         "twice changes nothing. A bad file writes nothing and exits 2 with one line naming the "
         "file, row and column."
     )
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, metavar="FILE")
-
-    def handle(self, *args: Any, file: Path, **options: Any) -> None:
-        try:
-            check_upload_size(file.name, file.stat().st_size)
-            outcome = import_statement(
-                acting_user=None, file_name=file.name, content=file.read_bytes()
-            )
-        except OSError as error:
-            raise CommandError(f"{file}: cannot be read: {error.strerror}", returncode=2) from error
-        except ImportFailure as failure:
-            raise CommandError(str(failure), returncode=2) from failure
-        self.stdout.write(f"{file.name}: {outcome.summary()}.")
+    importer = staticmethod(import_statement)

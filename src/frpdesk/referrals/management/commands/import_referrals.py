@@ -1,30 +1,11 @@
-from pathlib import Path
-from typing import Any
-
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
-from frpdesk.core.imports import ImportFailure, check_upload_size
+from frpdesk.core.management.file_import_command import FileImportCommand
 from frpdesk.referrals.importing import import_referrals
 
 
-class Command(BaseCommand):
+class Command(FileImportCommand):
     help = (
         "Import Partner Center's FastTrack referrals export (CSV). Known referral IDs are "
         "updated, never duplicated; the same file twice changes nothing. A bad file writes "
         "nothing and exits 2 with one line naming the file, row and column."
     )
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, metavar="FILE")
-
-    def handle(self, *args: Any, file: Path, **options: Any) -> None:
-        try:
-            check_upload_size(file.name, file.stat().st_size)
-            counts = import_referrals(
-                acting_user=None, file_name=file.name, content=file.read_bytes()
-            )
-        except OSError as error:
-            raise CommandError(f"{file}: cannot be read: {error.strerror}", returncode=2) from error
-        except ImportFailure as failure:
-            raise CommandError(str(failure), returncode=2) from failure
-        self.stdout.write(f"{file.name}: {counts.summary()}.")
+    importer = staticmethod(import_referrals)
