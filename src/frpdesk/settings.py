@@ -67,6 +67,10 @@ INSTALLED_APPS = [
     "frpdesk.sow",
     "frpdesk.claims",
     "frpdesk.incentives",
+    "frpdesk.compliance",
+    "frpdesk.satisfaction",
+    "frpdesk.notifications",
+    "frpdesk.dashboards",
     "frpdesk.history",
 ]
 

@@ -27,7 +27,12 @@ DOMAIN_APPS = (
     "sow",
     "claims",
     "incentives",
+    "compliance",
+    "satisfaction",
 )
+# Each user's own settings and messages: every role reads and manages its own rows (the models
+# declare ``personal_to``, which ``core.access.restrict`` applies).
+PERSONAL_APPS = ("notifications",)
 DELIVERY_APPS = (
     "customers",
     "licensing",
@@ -70,6 +75,9 @@ ROLE_PRESETS: dict[str, RolePreset] = {
 def preset_permissions(preset: RolePreset, models_by_app: dict[str, list[str]]) -> set[str]:
     """Permission names ``app_label.codename`` granted by a preset."""
     granted: set[str] = set(preset.extra)
+    for app_label in PERSONAL_APPS:
+        for model in models_by_app.get(app_label, []):
+            granted |= {f"{app_label}.{action}_{model}" for action in ("view", *MANAGE_ACTIONS)}
     for app_label in preset.view:
         granted |= {f"{app_label}.view_{model}" for model in models_by_app.get(app_label, [])}
     for app_label in preset.manage:

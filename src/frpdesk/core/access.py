@@ -1,7 +1,8 @@
 """The one choke point for permission checks.
 
 Every page, API endpoint, export and dashboard asks ``can``/``require`` whether a user may act on a
-model and takes its rows through ``restrict``; nothing else decides who sees what. Actions are
+model and takes its rows through ``restrict``; nothing else decides who sees what. A model that
+declares ``personal_to`` (the name of its user field) shows each user only their own rows. Actions are
 Django's model permissions (view/add/change/delete) plus ``history`` (the audit trail).
 """
 
@@ -41,6 +42,9 @@ def restrict(user: AnyUser, action: Action, queryset: models.QuerySet[M]) -> mod
     """The rows of ``queryset`` the user may act on; none at all without the permission."""
     if not can(user, action, queryset.model):
         return queryset.none()
+    personal_to = getattr(queryset.model, "personal_to", None)
+    if personal_to:
+        return queryset.filter(**{personal_to: user})
     return queryset
 
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SatisfactionConfig(AppConfig):
+    name = "frpdesk.satisfaction"
+    verbose_name = "Satisfaction"
