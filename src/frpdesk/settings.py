@@ -1,5 +1,6 @@
 """frpdesk settings. Everything a deployment changes comes from environment variables (README)."""
 
+import datetime
 from pathlib import Path
 
 import django_stubs_ext
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "auditlog",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "frpdesk.core",
     "frpdesk.accounts",
     "frpdesk.catalog",
@@ -83,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # Last, as django-axes requires: answers a locked-out sign-in with its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "frpdesk.urls"
@@ -91,6 +95,21 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in throttling: after this many failures for a user name from one address, that pair is
+# locked out for the cool-off time; a successful sign-in resets the count.
+AXES_FAILURE_LIMIT = env_int("FRPDESK_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=env_int("FRPDESK_LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 
 TEMPLATES = [
     {
@@ -151,6 +170,19 @@ FRPDESK_ENCRYPTION_KEY = env_str("FRPDESK_ENCRYPTION_KEY", "")
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+# Served over HTTPS (directly or behind a TLS-terminating proxy): secure cookies, redirect to
+# HTTPS and HSTS. `frpdesk check --deploy` is clean with it on.
+FRPDESK_HTTPS = env_bool("FRPDESK_HTTPS", False)
+if FRPDESK_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    # A load balancer's health probe speaks plain HTTP to the process.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("FRPDESK_HSTS_SECONDS", 31_536_000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("FRPDESK_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("FRPDESK_HSTS_PRELOAD", True)
+if env_bool("FRPDESK_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 FILTERS_EMPTY_CHOICE_LABEL = "Any"
 
@@ -207,13 +239,20 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     # An import record is itself the history of an import (who, when, what, outcome).
     "adoption.usageimport",
     "django_tasks_db",
+    "axes",
     "core.scheduledrun",
+    # Check runs and their findings are themselves the compliance history, rewritten in bulk.
+    "compliance.checkrun",
+    "compliance.ruleresult",
+    "compliance.finding",
+    # The delivery log is itself a log.
+    "notifications.delivery",
 )
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 # Sign-ins and timestamps are not business changes; passwords are never shown, even hashed.
 # Stored files (``document``) are audited through their SHA-256, not their bytes.
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "created_at", "updated_at", "document")
-AUDITLOG_MASK_TRACKING_FIELDS = ("password", "client_secret")
+AUDITLOG_MASK_TRACKING_FIELDS = ("password", "client_secret", "teams_webhook_url")
 
 LOGGING = {
     "version": 1,
