@@ -44,7 +44,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -191,7 +190,7 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-hover align-middle mb-0"}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "frpdesk.core.drf.AuditedTokenAuthentication",
+        "frpdesk.core.drf.ScopedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["frpdesk.core.drf.ModelAccessPermission"],
@@ -228,7 +227,6 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "sessions",
     "contenttypes",
     "admin",
-    "authtoken",
     "auditlog",
     # Derived data, recomputed in bulk: its inputs are audited instead.
     "licensing.eligibility",
@@ -252,7 +250,7 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 # Sign-ins and timestamps are not business changes; passwords are never shown, even hashed.
 # Stored files (``document``) are audited through their SHA-256, not their bytes.
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "created_at", "updated_at", "document")
-AUDITLOG_MASK_TRACKING_FIELDS = ("password", "client_secret", "teams_webhook_url")
+AUDITLOG_MASK_TRACKING_FIELDS = ("password", "client_secret", "teams_webhook_url", "key_hash")
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,7 @@
+import datetime
+
 from django.contrib.auth.models import AbstractUser
+from django.db import models
 
 
 class User(AbstractUser):
@@ -18,3 +21,36 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", "Read: GET requests only"
+    WRITE = "write", "Read and write"
+
+
+class ApiToken(models.Model):
+    """A key to the REST API. Only the key's SHA-256 is stored: the key is shown once, when it is
+    issued. A token acts with its user's roles, limited by its scope, until it expires or is
+    revoked."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for.")
+    prefix = models.CharField(max_length=12, help_text="The key's first characters, to tell it.")
+    key_hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=5, choices=TokenScope.choices, default=TokenScope.READ)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    personal_to = "user"
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_active(self, now: datetime.datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > now

@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("me/", views.account, name="account"),
-    path("me/token/", views.regenerate_token, name="regenerate-token"),
+    path("me/tokens/", views.issue_token, name="issue-token"),
+    path("me/tokens/revoke/", views.revoke_token, name="revoke-token"),
     path("users/", views.UserListPage.as_view(), name="user-list"),
 ]

@@ -6,12 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_POST
-from rest_framework.authtoken.models import Token
 
 from frpdesk.accounts import services
 from frpdesk.accounts.filters import UserFilter
-from frpdesk.accounts.forms import LoginForm
+from frpdesk.accounts.forms import ApiTokenForm, LoginForm
 from frpdesk.accounts.models import User
 from frpdesk.accounts.tables import UserTable
 from frpdesk.core.access import acting_user
@@ -35,17 +35,47 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+def _account_page(
+    request: HttpRequest, form: ApiTokenForm | None = None, new_key: str = ""
+) -> HttpResponse:
+    context = {
+        "title": "Your account",
+        "tokens": acting_user(request).api_tokens.all(),
+        "token_form": form or ApiTokenForm(),
+        "new_key": new_key,
+        "now": timezone.now(),
+    }
+    return render(request, "accounts/account.html", context)
+
+
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    token = Token.objects.filter(user=acting_user(request)).first()
-    return render(request, "accounts/account.html", {"title": "Your account", "token": token})
+    return _account_page(request)
 
 
 @login_required
 @require_POST
-def regenerate_token(request: HttpRequest) -> HttpResponse:
-    services.regenerate_api_token(acting_user=acting_user(request))
-    messages.success(request, "A new API token has been issued; the previous one no longer works.")
+def issue_token(request: HttpRequest) -> HttpResponse:
+    """Issue a token and show its key on this one response: only its hash is kept."""
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        return _account_page(request, form)
+    token, key = services.issue_api_token(acting_user=acting_user(request), **form.cleaned_data)
+    messages.success(
+        request, f"Token “{token.name}” issued. Copy its key now: it is not shown again."
+    )
+    return _account_page(request, new_key=key)
+
+
+@login_required
+@require_POST
+def revoke_token(request: HttpRequest) -> HttpResponse:
+    token = acting_user(request).api_tokens.filter(pk=request.POST.get("token") or 0).first()
+    if token is None:
+        messages.error(request, "No such token of yours.")
+    else:
+        services.revoke_api_token(acting_user=acting_user(request), token=token)
+        messages.success(request, f"Token “{token.name}” revoked: it no longer works.")
     return redirect("accounts:account")
 
 

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.http import Http404
 from rest_framework import exceptions, pagination
-from rest_framework.authentication import TokenAuthentication
-from rest_framework.permissions import BasePermission
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 
@@ -21,22 +21,40 @@ if TYPE_CHECKING:
     from rest_framework.views import APIView
 
 
-class AuditedTokenAuthentication(TokenAuthentication):
-    """Token auth that names the user to the audit trail.
+class ScopedTokenAuthentication(BaseAuthentication):
+    """``Authorization: Token <key>`` (or ``Bearer <key>``) with an API token of the accounts app.
 
-    django-auditlog's middleware records the actor before the view runs, when a token user is
-    still anonymous (DRF authenticates inside the view); complete its context here.
+    The token's scope is enforced here, for every API view at once: a read token may only send
+    safe requests. django-auditlog's middleware records the actor before the view runs, when a
+    token user is still anonymous (DRF authenticates inside the view); complete its context here.
     """
 
-    def authenticate(self, request: "Request") -> Any:
-        result = super().authenticate(request)
-        if result is not None:
-            try:
-                audit_context = auditlog_value.get()
-            except LookupError:
-                return result
-            audit_context["actor"] = result[0]
-        return result
+    keywords = ("token", "bearer")
+
+    def authenticate(self, request: "Request") -> tuple[Any, Any] | None:
+        from frpdesk.accounts.models import TokenScope
+        from frpdesk.accounts.services import authenticate_key
+
+        words = get_authorization_header(request).split()
+        if not words or words[0].decode(errors="replace").lower() not in self.keywords:
+            return None
+        if len(words) != 2:
+            raise exceptions.AuthenticationFailed("Send the token as: Token <key>.")
+        token = authenticate_key(words[1].decode(errors="replace"))
+        if token is None:
+            raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
+        if token.scope == TokenScope.READ and request.method not in SAFE_METHODS:
+            raise exceptions.PermissionDenied("This token may only read: its scope is read.")
+        try:
+            audit_context = auditlog_value.get()
+        except LookupError:
+            pass
+        else:
+            audit_context["actor"] = token.user
+        return token.user, token
+
+    def authenticate_header(self, request: "Request") -> str:
+        return "Token"
 
 
 class StandardPagination(pagination.PageNumberPagination):

@@ -54,7 +54,9 @@ def deploy_check(tmp_path: object, **env: str) -> subprocess.CompletedProcess[st
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("FRPDESK_") and key != "DJANGO_SETTINGS_MODULE"
+        # The suite's own settings (and the browser tests' async permission) are not production.
+        if not key.startswith("FRPDESK_")
+        and key not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     environment |= {"FRPDESK_DATA_DIR": str(tmp_path), **env}
     return subprocess.run(

@@ -31,10 +31,10 @@ from django.db.models.deletion import Collector, ProtectedError
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
-from rest_framework.authtoken.models import Token
 
 from frpdesk.accounts import roles
-from frpdesk.accounts.models import User
+from frpdesk.accounts.models import TokenScope, User
+from frpdesk.accounts.tests.factories import token_header
 from frpdesk.adoption.services import record_manual_mau, set_partner_association
 from frpdesk.adoption.tests.factories import UsageImportFactory
 from frpdesk.catalog.models import Holiday, Workload
@@ -421,7 +421,8 @@ PAGES: tuple[Page, ...] = (
     Page("core:home", SIGNED_IN, "detail"),
     Page("accounts:account", SIGNED_IN, "detail"),
     Page("accounts:password_change", SIGNED_IN, "form"),
-    Page("accounts:regenerate-token", SIGNED_IN, "action"),
+    Page("accounts:issue-token", SIGNED_IN, "action"),
+    Page("accounts:revoke-token", SIGNED_IN, "action"),
     Page("accounts:user-list", USERS, "list", "accounts.user"),
     Page("partner:profile", VIEW, "detail", "partner.partnerprofile"),
     Page("partner:profile-edit", MANAGE, "form", "partner.partnerprofile"),
@@ -1005,7 +1006,7 @@ def test_token_carries_the_roles(
     request: pytest.FixtureRequest, client: Client, objects: Objects, role: str
 ) -> None:
     user: User = request.getfixturevalue(ROLE_FIXTURES[role])
-    auth = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=user).key}"}
+    auth = {"HTTP_AUTHORIZATION": token_header(user)}
     partner = objects["directory.directorypartner"]
     detail = f"/api/directory/{partner.pk}/"
 
@@ -1040,12 +1041,39 @@ def test_bad_token_is_refused(client: Client, objects: Objects, header: str) -> 
 def test_token_of_a_deactivated_user_is_refused(
     client: Client, objects: Objects, program_admin: User
 ) -> None:
-    token = Token.objects.create(user=program_admin)
+    authorization = token_header(program_admin)
     program_admin.is_active = False
     program_admin.save()
-    response = client.get("/api/directory/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get("/api/directory/", HTTP_AUTHORIZATION=authorization)
     assert response.status_code == 401
     assert_refused_json(response)
+
+
+@pytest.mark.parametrize(("endpoint", "operation"), API_REQUESTS)
+def test_read_token_only_reads_whatever_the_role_allows(
+    client: Client, objects: Objects, program_admin: User, endpoint: Endpoint, operation: str
+) -> None:
+    """The token's scope limits even a program administrator, on every endpoint."""
+    authorization = token_header(program_admin, scope=TokenScope.READ)
+    target = objects[endpoint.label]
+    rows = endpoint.model._default_manager.count()
+    before = log_size()
+
+    response = call_api(
+        client,
+        OPERATIONS[operation],
+        endpoint.url(operation, objects),
+        HTTP_AUTHORIZATION=authorization,
+    )
+
+    if operation in ("list", "detail"):
+        assert response.status_code == 200
+        return
+    assert response.status_code == 403, response.content
+    assert "scope is read" in response.json()["detail"]
+    assert endpoint.model._default_manager.count() == rows
+    assert endpoint.model._default_manager.filter(pk=target.pk).exists()
+    assert log_size() == before
 
 
 # --- role groups -----------------------------------------------------------------------------

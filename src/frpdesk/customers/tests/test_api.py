@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 from auditlog.models import LogEntry
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from frpdesk.accounts.tests.factories import token_header
 from frpdesk.customers.models import Customer, CustomerContact, PartnerContact, Tag
 from frpdesk.customers.tests.factories import (
     CustomerContactFactory,
@@ -516,7 +516,7 @@ def test_anonymous_requests_are_refused() -> None:
 
 def test_token_authentication_names_the_actor(program_admin: Any) -> None:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=program_admin).key}")
+    client.credentials(HTTP_AUTHORIZATION=token_header(program_admin))
     response = client.post(CUSTOMERS, {"name": "Token Co", "tenant_id": TENANT}, format="json")
     assert response.status_code == 201, response.content
     customer = Customer.objects.get()

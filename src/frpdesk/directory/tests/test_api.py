@@ -4,9 +4,9 @@ from typing import Any
 
 import pytest
 from auditlog.models import LogEntry
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from frpdesk.accounts.tests.factories import token_header
 from frpdesk.directory.models import DirectoryPartner
 from frpdesk.directory.tests.factories import DirectoryPartnerFactory
 from frpdesk.directory.tests.test_filters import FILTER_CASES, build_directory, case_id
@@ -29,7 +29,7 @@ NEW_PARTNER = {
 @pytest.fixture
 def api(program_admin) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=program_admin).key}")
+    client.credentials(HTTP_AUTHORIZATION=token_header(program_admin))
     return client
 
 

@@ -11,9 +11,9 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.management import call_command
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from frpdesk.accounts.tests.factories import token_header
 from frpdesk.catalog.models import Workload
 from frpdesk.customers.models import Customer
 from frpdesk.customers.tests.factories import CustomerFactory
@@ -472,7 +472,7 @@ def test_anonymous_requests_are_refused(customer: Customer) -> None:
 
 def test_program_administrators_upload_with_a_token(program_admin: Any, customer: Customer) -> None:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=program_admin).key}")
+    client.credentials(HTTP_AUTHORIZATION=token_header(program_admin))
     response = upload(client, customer, csv_file("SPE_E3,150,0,0,0"), as_of="2025-11-20")
     assert response.status_code == 201, response.content
     assert response.json()["snapshot"]["imported_by"] == program_admin.username

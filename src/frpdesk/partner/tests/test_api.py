@@ -6,9 +6,9 @@ from typing import Any
 import pytest
 from auditlog.models import LogEntry
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from frpdesk.accounts.tests.factories import token_header
 from frpdesk.catalog.models import Workload
 from frpdesk.partner.models import (
     Endorsement,
@@ -34,7 +34,7 @@ MEMBERSHIPS_URL = "/api/partner/memberships/"
 
 def token_client(user: Any) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=token_header(user))
     return client
 
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from frpdesk.accounts.tests.factories import token_header
 from frpdesk.engagements.tests.factories import make_engagement
 from frpdesk.vas.models import QuoteState, ServicesContract
 from frpdesk.vas.tests.factories import RateCardEntryFactory, make_quote
@@ -284,8 +284,7 @@ def test_readers_read_and_change_nothing(consultant: Any, outsider: Any) -> None
 
 def test_token_authentication(sales: Any) -> None:
     make_quote()
-    token = Token.objects.create(user=sales)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=token_header(sales))
     assert api.get("/api/quotes/").json()["count"] == 1
     assert APIClient().get("/api/quotes/").status_code in (401, 403)
