@@ -4,6 +4,7 @@ import datetime
 from pathlib import Path
 
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 
 from frpdesk.env import (
     env_bool,
@@ -76,6 +77,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every request gets its ID (X-Request-ID) before anything logs, and one log line.
+    "frpdesk.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -157,6 +160,8 @@ EMAIL_HOST_USER = env_str("FRPDESK_SMTP_USER", "")
 EMAIL_HOST_PASSWORD = env_str("FRPDESK_SMTP_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("FRPDESK_SMTP_STARTTLS", False)
 DEFAULT_FROM_EMAIL = env_str("FRPDESK_EMAIL_FROM", "frpdesk@localhost")
+# Where users reach frpdesk: links in notification emails and Teams messages are made absolute.
+FRPDESK_BASE_URL = env_str("FRPDESK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Microsoft Graph: overridable so that tests (and sovereign clouds) can point elsewhere.
 FRPDESK_GRAPH_URL = env_str("FRPDESK_GRAPH_URL", "https://graph.microsoft.com").rstrip("/")
@@ -219,6 +224,7 @@ SPECTACULAR_SETTINGS = {
         "ClaimStateEnum": "frpdesk.claims.models.ClaimState",
         "QuoteStateEnum": "frpdesk.vas.models.QuoteState",
         "RequestStatusEnum": "frpdesk.scoping.models.RequestStatus",
+        "CheckRunStatusEnum": "frpdesk.compliance.models.RunStatus",
     },
 }
 
@@ -239,6 +245,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "django_tasks_db",
     "axes",
     "core.scheduledrun",
+    "core.workerheartbeat",
     # Check runs and their findings are themselves the compliance history, rewritten in bulk.
     "compliance.checkrun",
     "compliance.ruleresult",
@@ -249,13 +256,41 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 # Sign-ins and timestamps are not business changes; passwords are never shown, even hashed.
 # Stored files (``document``) are audited through their SHA-256, not their bytes.
-AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "created_at", "updated_at", "document")
+AUDITLOG_EXCLUDE_TRACKING_FIELDS = (
+    "last_login",
+    "created_at",
+    "updated_at",
+    "version",
+    "document",
+)
 AUDITLOG_MASK_TRACKING_FIELDS = ("password", "client_secret", "teams_webhook_url", "key_hash")
 
+# Audit-log entries carry the ID of the request that wrote them (X-Request-ID, also in the logs).
+AUDITLOG_CID_GETTER = "frpdesk.core.middleware.current_request_id"
+# Older audit-log entries are purged weekly (each object's creation and last change stay); 0: never.
+FRPDESK_AUDIT_RETENTION_DAYS = env_int("FRPDESK_AUDIT_RETENTION_DAYS", 0, minimum=0)
+
+# Logs on stderr: "text" for humans, "json" for log collectors (one object per line, request IDs).
+FRPDESK_LOG_FORMAT = env_str("FRPDESK_LOG_FORMAT", "text").lower()
+if FRPDESK_LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(
+        f"FRPDESK_LOG_FORMAT must be text or json; got {FRPDESK_LOG_FORMAT!r}"
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "frpdesk.core.middleware.RequestContextFilter"}},
+    "formatters": {
+        "text": {"()": "frpdesk.core.middleware.RedactingFormatter"},
+        "json": {"()": "frpdesk.core.middleware.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_context"],
+            "formatter": FRPDESK_LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("FRPDESK_LOG_LEVEL", "INFO")},
     # httpx logs every URL at INFO, including Graph's pre-authenticated report download links.
     "loggers": {

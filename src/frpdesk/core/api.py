@@ -7,6 +7,7 @@ from django.http import HttpRequest, JsonResponse
 from rest_framework import serializers, viewsets
 
 from frpdesk.core.access import Action, restrict
+from frpdesk.core.models import TimeStampedModel
 
 
 def is_api_request(request: HttpRequest) -> bool:
@@ -29,7 +30,34 @@ class ScopedModelViewSet(viewsets.ModelViewSet[Any]):
 
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         assert serializer.instance is not None
+        if isinstance(serializer.instance, TimeStampedModel):
+            serializer.instance.expect_version(self._expected_version())
         self._save(serializer, serializer.instance)
+
+    def _expected_version(self) -> int | None:
+        """The version the client edits, from ``If-Match: "<version>"`` or a ``version`` field;
+        None when it names none (then nothing is checked)."""
+        raw = self.request.headers.get("If-Match", "").strip().removeprefix("W/").strip('"')
+        if not raw and isinstance(self.request.data, dict):
+            raw = str(self.request.data.get("version", "") or "")
+        if not raw or raw == "*":
+            return None
+        if not raw.isdigit():
+            raise serializers.ValidationError({"version": "Send the version number you edit."})
+        return int(raw)
+
+    def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        instance = getattr(self, "_versioned", None)
+        if instance is not None and response.status_code < 300:
+            response["ETag"] = f'"{instance.version}"'
+        return response
+
+    def get_object(self) -> Any:
+        instance = super().get_object()
+        if isinstance(instance, TimeStampedModel):
+            self._versioned = instance
+        return instance
 
     def _save(self, serializer: serializers.BaseSerializer[Any], instance: models.Model) -> None:
         related: dict[str, Any] = {}

@@ -14,6 +14,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 
 from frpdesk.core.access import Action, can
+from frpdesk.core.models import StaleEdit
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
@@ -66,7 +67,11 @@ def json_exception_handler(exc: Exception, context: dict[str, Any]) -> "Response
     """DRF's handler, plus Django's ValidationError (raised by services) as a 400 with fields."""
     from rest_framework.views import exception_handler
 
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, StaleEdit):
+        conflict = exceptions.APIException(" ".join(exc.messages))
+        conflict.status_code = 409
+        exc = conflict
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)

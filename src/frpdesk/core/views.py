@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -19,6 +20,7 @@ from django_tables2 import SingleTableMixin
 from frpdesk.core.access import Action, can, require, restrict
 from frpdesk.core.api import api_error, is_api_request
 from frpdesk.core.exports import EXPORT_FORMATS, export_response
+from frpdesk.core.models import TimeStampedModel
 
 
 class AccessMixin(LoginRequiredMixin):
@@ -93,6 +95,9 @@ class DetailPage(AccessMixin, DetailView):
         return context
 
 
+EDITED_VERSION = "edited_version"  # the hidden field with the version an edit started from
+
+
 class FormPageMixin(AccessMixin):
     """Create/update pages: the form is saved through ``perform_save`` (a service function)."""
 
@@ -110,7 +115,19 @@ class FormPageMixin(AccessMixin):
         form.save_m2m()
         return instance
 
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)  # type: ignore[misc]
+        if isinstance(form.instance, TimeStampedModel) and form.instance.pk:
+            # The version this editor started from travels with the form (see TimeStampedModel).
+            form.fields[EDITED_VERSION] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=form.instance.version, required=False
+            )
+        return form
+
     def form_valid(self, form: Any) -> HttpResponse:
+        if isinstance(form.instance, TimeStampedModel) and EDITED_VERSION in form.fields:
+            # Not a field of the record: taken out so that services see only theirs.
+            form.instance.expect_version(form.cleaned_data.pop(EDITED_VERSION, None))
         try:
             self.object = self.perform_save(form)
         except ValidationError as error:
