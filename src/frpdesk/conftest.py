@@ -131,6 +131,13 @@ class BrowserSession:
         self.base_url = base_url
         self.test_name = re.sub(r"[^\w-]+", "-", test_name)
         self.shots = 0
+        # Chromium reports what the Content Security Policy blocked on the console.
+        self.csp_violations: list[str] = []
+        page.on("console", self._note_csp_violation)
+
+    def _note_csp_violation(self, message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            self.csp_violations.append(f"{self.page.url}: {message.text}")
 
     def goto(self, path: str) -> Any:
         self.page.goto(self.base_url + path)
@@ -181,3 +188,4 @@ def web(
     session = BrowserSession(page, live_server.url, request.node.name)
     yield session
     context.close()
+    assert not session.csp_violations, "the page broke the Content Security Policy"

@@ -98,29 +98,7 @@
     updateCounts(pipeline);
   }
 
-  function keepTabInAddress() {
-    var tabs = document.querySelector("[data-keep-tab]");
-    if (!tabs || !window.bootstrap) { return; }
-    var wanted = new URL(window.location.href).searchParams.get("tab");
-    if (wanted) {
-      var button = tabs.querySelector("[data-tab='" + wanted + "']");
-      if (button) { window.bootstrap.Tab.getOrCreateInstance(button).show(); }
-    }
-    tabs.addEventListener("shown.bs.tab", function (event) {
-      var tab = event.target.getAttribute("data-tab");
-      var url = new URL(window.location.href);
-      if (tab === "workloads") { url.searchParams.delete("tab"); } else { url.searchParams.set("tab", tab); }
-      window.history.replaceState(null, "", url.pathname + url.search + url.hash);
-    });
-  }
-
-  document.addEventListener("submit", function (event) {
-    var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
-    if (message && !window.confirm(message)) { event.preventDefault(); }
-  });
-
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-testid=pipeline]").forEach(initPipeline);
-    keepTabInAddress();
   });
 })();
