@@ -26,6 +26,7 @@ from frpdesk.partner.models import (
     ReferralProfile,
 )
 from frpdesk.partner.services import PROFILE_PK
+from frpdesk.satisfaction.demo import load_demo_satisfaction
 from frpdesk.scoping.demo import load_demo_scoping
 from frpdesk.sow.demo import load_demo_sow
 from frpdesk.vas.demo import load_demo_vas
@@ -443,6 +444,7 @@ def load_demo() -> list[DemoLogin]:
     load_demo_sow()
     load_demo_claims()
     load_demo_incentives()
+    load_demo_satisfaction()
     return logins
 
 

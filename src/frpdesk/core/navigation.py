@@ -46,6 +46,15 @@ NAVIGATION: tuple[NavSection, ...] = (
             NavItem("Customers", "customers:list", "buildings", "customers.Customer"),
             NavItem("Referrals", "referrals:list", "inboxes", "referrals.Referral"),
             NavItem("Adoption", "adoption:heatmap", "graph-up-arrow", "adoption.UsagePoint"),
+            NavItem(
+                "Customer satisfaction",
+                "satisfaction:nsat",
+                "emoji-smile",
+                "satisfaction.SurveyResponse",
+            ),
+            NavItem(
+                "Survey responses", "satisfaction:list", "chat-heart", "satisfaction.SurveyResponse"
+            ),
         ),
     ),
     NavSection(
@@ -150,6 +159,12 @@ NAVIGATION: tuple[NavSection, ...] = (
         (
             NavItem("Audit log", "history:audit", "clock-history", history=True),
             NavItem("Users", "accounts:user-list", "person-badge", "accounts.User"),
+            NavItem(
+                "Notifications",
+                "notifications:preferences",
+                "bell",
+                "notifications.NotificationPreference",
+            ),
         ),
     ),
 )

@@ -289,6 +289,7 @@ class CustomerDetailPage(DetailPage):
         customer: Customer = self.object
         user = self.request.user
         from frpdesk.claims.models import Claim  # claims build on customers
+        from frpdesk.satisfaction.models import SurveyResponse  # so does satisfaction
 
         may = {
             "eligibility": can(user, "view", Eligibility),
@@ -298,6 +299,7 @@ class CustomerDetailPage(DetailPage):
             "partner_contacts": can(user, "view", PartnerContact),
             "history": can(user, "history", Customer),
             "claims": can(user, "view", Claim),
+            "satisfaction": can(user, "view", SurveyResponse),
         }
         tabs_shown = {
             "overview": True,
@@ -306,6 +308,7 @@ class CustomerDetailPage(DetailPage):
             "adoption": may["adoption"],
             "contacts": may["contacts"] or may["partner_contacts"],
             "claims": may["claims"],
+            "satisfaction": may["satisfaction"],
             "history": may["history"],
         }
         from frpdesk.engagements.models import Engagement  # engagements build on customers

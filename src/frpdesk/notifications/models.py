@@ -25,6 +25,9 @@ class NotificationPreference(models.Model):
         help_text="Optional: also post to this Teams channel. Stored encrypted.",
     )
     last_digest_on = models.DateField(null=True, blank=True)
+    last_digest_at = models.DateTimeField(
+        null=True, blank=True, help_text="The next digest tells the findings opened since."
+    )
 
     personal_to = "user"
 
@@ -35,6 +38,7 @@ class NotificationPreference(models.Model):
 class Kind(models.TextChoices):
     DIGEST = "digest", "Daily digest"
     ALERT = "alert", "Critical alert"
+    TEST = "test", "Test message"
 
 
 class Channel(models.TextChoices):

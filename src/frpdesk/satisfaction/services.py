@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
 
 from frpdesk.satisfaction.models import Rating, SurveyResponse
 
@@ -60,3 +61,60 @@ def nsat_by_customer(responses: QuerySet[SurveyResponse]) -> dict[int, Nsat]:
     """NSAT per customer id, one query."""
     rows = responses.values("customer_id").annotate(**_counted(responses)).order_by()
     return {row.pop("customer_id"): Nsat(**row) for row in rows}
+
+
+# --- the NSAT page: the target, the period, the trend -------------------------------------------
+
+NSAT_TARGET_CODE = "nsat_target"
+DEFAULT_TARGET = Decimal(80)
+DEFAULT_PERIOD_DAYS = 90
+# The 4-point scale from best to worst, with the number some survey exports write instead.
+SCALE: tuple[tuple[int, Rating], ...] = (
+    (4, Rating.VERY_SATISFIED),
+    (3, Rating.SOMEWHAT_SATISFIED),
+    (2, Rating.SOMEWHAT_DISSATISFIED),
+    (1, Rating.VERY_DISSATISFIED),
+)
+
+
+def nsat_target() -> Decimal:
+    """The catalog's NSAT target (80 by default): an NSAT below it is flagged."""
+    from frpdesk.catalog.models import Threshold
+
+    value = Threshold.objects.filter(code=NSAT_TARGET_CODE).values_list("value", flat=True).first()
+    return value if value is not None else DEFAULT_TARGET
+
+
+def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The last 90 days, today included."""
+    return today - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1), today
+
+
+def is_below(nsat: Nsat, target: Decimal) -> bool:
+    """An NSAT under the target; no responses is not below anything."""
+    value = nsat.value
+    return value is not None and value < target
+
+
+def share(part: int, whole: int) -> Decimal | None:
+    """``part`` as a percentage of ``whole``, to one decimal; None when there is no whole."""
+    if not whole:
+        return None
+    return (Decimal(100 * part) / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def nsat_by_month(responses: QuerySet[SurveyResponse]) -> list[tuple[datetime.date, Nsat]]:
+    """NSAT per calendar month (the month's first day), oldest first, months with responses."""
+    rows = (
+        responses.annotate(month=TruncMonth("responded_on"))
+        .values("month")
+        .annotate(**_counted(responses))
+        .order_by("month")
+    )
+    months: list[tuple[datetime.date, Nsat]] = []
+    for row in rows:
+        month = row.pop("month")
+        if isinstance(month, datetime.datetime):  # some databases truncate to a timestamp
+            month = month.date()
+        months.append((month, Nsat(**row)))
+    return months

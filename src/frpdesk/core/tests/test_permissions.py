@@ -57,6 +57,7 @@ from frpdesk.incentives.tests.factories import (
     StatementLineFactory,
 )
 from frpdesk.licensing.tests.factories import import_licences
+from frpdesk.notifications.tests.factories import DeliveryFactory, NotificationPreferenceFactory
 from frpdesk.partner.models import ReferralProfile
 from frpdesk.partner.tests.factories import (
     EndorsementFactory,
@@ -64,6 +65,7 @@ from frpdesk.partner.tests.factories import (
     ProgramMembershipFactory,
 )
 from frpdesk.referrals.tests.factories import ReferralFactory
+from frpdesk.satisfaction.tests.factories import SurveyImportFactory, SurveyResponseFactory
 from frpdesk.scoping.tests.factories import assess, make_request
 from frpdesk.sow.services import generate_sow, render_sow, upload_signed_sow
 from frpdesk.sow.tests.conftest import customer_signature
@@ -104,6 +106,9 @@ READ_ONLY_ENDPOINTS = frozenset(
         "claim-transitions",
         "statement-lines",
         "incentive-estimates",
+        "survey-responses",
+        "notifications",
+        "notification-preferences",  # no create: each user's row is made when first needed
     }
 )
 HISTORY_ENDPOINTS = frozenset({"audit-log"})
@@ -116,6 +121,10 @@ class Objects(dict[str, Any]):
     def __init__(self, makers: dict[str, Callable[["Objects"], models.Model]]) -> None:
         super().__init__()
         self.makers = makers
+        self.owner: User | None = None  # the signed-in user: personal rows are theirs
+
+    def owned_by_signed_in_user(self, make_user: Callable[..., User]) -> User:
+        return self.owner or make_user(None, username="someone-else")
 
     def __missing__(self, label: str) -> models.Model:
         maker = self.makers.get(label)
@@ -294,6 +303,14 @@ def objects(partner_profile: Any, make_user: Callable[..., User]) -> Objects:
         "incentives.statement": lambda found: StatementFactory(),
         "incentives.statementline": lambda found: StatementLineFactory(),
         "incentives.linedispute": lambda found: LineDisputeFactory(),
+        "satisfaction.surveyimport": lambda found: SurveyImportFactory(),
+        "satisfaction.surveyresponse": lambda found: SurveyResponseFactory(),
+        "notifications.notificationpreference": lambda found: NotificationPreferenceFactory(
+            user=found.owned_by_signed_in_user(make_user)
+        ),
+        "notifications.delivery": lambda found: DeliveryFactory(
+            user=found.owned_by_signed_in_user(make_user)
+        ),
         "auditlog.logentry": partner_log_entry,
     }
     return Objects(makers)
@@ -341,8 +358,11 @@ def assert_shown(body: str, instance: models.Model) -> None:
 
 
 def managers_of(label: str) -> frozenset[str]:
-    """The roles that may add, change and delete records of ``label``."""
+    """The roles that may add, change and delete records of ``label`` (their own, for the
+    personal apps)."""
     app_label = label.split(".")[0]
+    if app_label in roles.PERSONAL_APPS:
+        return VIEW
     if app_label in roles.DELIVERY_APPS:
         return DELIVERY
     return SELLING if app_label in roles.SALES_APPS else MANAGE
@@ -363,6 +383,8 @@ def page_content(body: str) -> str:
 def sign_in(request: pytest.FixtureRequest, client: Client, role: str) -> User:
     user: User = request.getfixturevalue(ROLE_FIXTURES[role])
     client.force_login(user)
+    if "objects" in request.fixturenames:
+        request.getfixturevalue("objects").owner = user
     return user
 
 
@@ -561,6 +583,15 @@ PAGES: tuple[Page, ...] = (
     Page("incentives:line-list", VIEW, "list", "incentives.statementline"),
     Page("incentives:line-dispute", MANAGE, "action", "incentives.statementline", "pk"),
     Page("incentives:claim-panel", VIEW, "detail", "claims.claim", "pk"),
+    Page("satisfaction:nsat", VIEW, "list", "satisfaction.surveyresponse"),
+    Page("satisfaction:list", VIEW, "list", "satisfaction.surveyresponse"),
+    Page("satisfaction:import-list", VIEW, "list", "satisfaction.surveyimport"),
+    Page("satisfaction:import", MANAGE, "form"),
+    Page("satisfaction:import-delete", MANAGE, "delete", "satisfaction.surveyimport", "pk"),
+    Page("satisfaction:customer-panel", VIEW, "detail", "customers.customer", "pk"),
+    Page("notifications:preferences", VIEW, "form"),
+    Page("notifications:test", VIEW, "action"),
+    Page("notifications:digest-now", VIEW, "action"),
     Page("catalog:workload-detail", VIEW, "detail", "catalog.workload", "pk"),
     Page("catalog:sku-list", VIEW, "list", "catalog.sku"),
     Page("catalog:sku-detail", VIEW, "detail", "catalog.sku", "pk"),
@@ -751,7 +782,6 @@ class Endpoint:
     path: str
     model: type[models.Model]
     readers: frozenset[str]
-    writable: bool
     singleton: bool = False
     methods: frozenset[str] = frozenset(OPERATIONS_METHODS)
 
@@ -775,7 +805,6 @@ def router_endpoints() -> Iterator[Endpoint]:
             f"/api/{prefix}/",
             viewset.queryset.model,
             HISTORY if prefix in HISTORY_ENDPOINTS else VIEW,
-            writable=prefix not in READ_ONLY_ENDPOINTS,
             methods=frozenset(
                 method
                 for method in viewset.http_method_names
@@ -787,8 +816,8 @@ def router_endpoints() -> Iterator[Endpoint]:
 def singleton_endpoints() -> Iterator[Endpoint]:
     from frpdesk.partner.models import PartnerProfile
 
-    yield Endpoint("/api/partner/profile/", PartnerProfile, VIEW, True, singleton=True)
-    yield Endpoint("/api/partner/referral-profile/", ReferralProfile, VIEW, True, singleton=True)
+    yield Endpoint("/api/partner/profile/", PartnerProfile, VIEW, singleton=True)
+    yield Endpoint("/api/partner/referral-profile/", ReferralProfile, VIEW, singleton=True)
 
 
 ENDPOINTS = (*router_endpoints(), *singleton_endpoints())
@@ -817,10 +846,8 @@ API_REQUESTS = [
 def expected_api_status(endpoint: Endpoint, operation: str, role: str) -> set[int]:
     if operation in ("list", "detail"):
         return {200} if role in endpoint.readers else {403}
-    refused_method = (
-        not endpoint.writable
-        or OPERATIONS[operation] not in endpoint.methods
-        or (endpoint.singleton and operation in ("create", "delete"))
+    refused_method = OPERATIONS[operation] not in endpoint.methods or (
+        endpoint.singleton and operation in ("create", "delete")
     )
     if refused_method:
         return {403, 405}
@@ -933,7 +960,7 @@ def test_api_extra_actions_are_for_program_administrators(
         assert log_size() == before
 
 
-ME = Endpoint("/api/me/", User, readers=SIGNED_IN, writable=False, singleton=True)
+ME = Endpoint("/api/me/", User, readers=SIGNED_IN, singleton=True)
 # The API root and the API's description hold no records: every signed-in user may read them.
 DESCRIPTION_PATHS = ("/api/", "/api/schema/", "/api/docs/")
 
@@ -1055,6 +1082,7 @@ def test_read_token_only_reads_whatever_the_role_allows(
 ) -> None:
     """The token's scope limits even a program administrator, on every endpoint."""
     authorization = token_header(program_admin, scope=TokenScope.READ)
+    objects.owner = program_admin
     target = objects[endpoint.label]
     rows = endpoint.model._default_manager.count()
     before = log_size()
