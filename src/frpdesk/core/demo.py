@@ -16,6 +16,7 @@ from frpdesk.accounts.models import User
 from frpdesk.accounts.services import assign_roles
 from frpdesk.catalog.models import Workload
 from frpdesk.claims.demo import load_demo_claims
+from frpdesk.compliance.demo import load_demo_compliance
 from frpdesk.directory.models import DirectoryPartner
 from frpdesk.incentives.demo import load_demo_incentives
 from frpdesk.partner.models import (
@@ -445,6 +446,7 @@ def load_demo() -> list[DemoLogin]:
     load_demo_claims()
     load_demo_incentives()
     load_demo_satisfaction()
+    load_demo_compliance()  # last: it checks everything above
     return logins
 
 

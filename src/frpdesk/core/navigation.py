@@ -41,6 +41,16 @@ NAVIGATION: tuple[NavSection, ...] = (
         ),
     ),
     NavSection(
+        "Compliance",
+        (
+            NavItem(
+                "Compliance findings", "compliance:list", "shield-exclamation", "compliance.Finding"
+            ),
+            NavItem("Check runs", "compliance:run-list", "clipboard-check", "compliance.CheckRun"),
+            NavItem("Rules", "compliance:rules", "journal-check", "compliance.Finding"),
+        ),
+    ),
+    NavSection(
         "Customers",
         (
             NavItem("Customers", "customers:list", "buildings", "customers.Customer"),

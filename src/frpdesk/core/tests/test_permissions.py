@@ -41,6 +41,7 @@ from frpdesk.catalog.models import Holiday, Workload
 from frpdesk.catalog.views import CATALOG_PAGES
 from frpdesk.claims.models import ClaimState, ExternalClaim
 from frpdesk.claims.tests.factories import make_claim
+from frpdesk.compliance.tests.factories import make_check_run, make_finding, make_rule_result
 from frpdesk.core.exports import EXPORT_FORMATS
 from frpdesk.customers.tests.factories import (
     CustomerContactFactory,
@@ -107,6 +108,8 @@ READ_ONLY_ENDPOINTS = frozenset(
         "statement-lines",
         "incentive-estimates",
         "survey-responses",
+        "findings",
+        "check-runs",
         "notifications",
         "notification-preferences",  # no create: each user's row is made when first needed
     }
@@ -303,6 +306,12 @@ def objects(partner_profile: Any, make_user: Callable[..., User]) -> Objects:
         "incentives.statement": lambda found: StatementFactory(),
         "incentives.statementline": lambda found: StatementLineFactory(),
         "incentives.linedispute": lambda found: LineDisputeFactory(),
+        "compliance.checkrun": lambda found: make_check_run(),
+        "compliance.ruleresult": lambda found: make_rule_result(run=found["compliance.checkrun"]),
+        # Open: the list and the API show the open findings by default.
+        "compliance.finding": lambda found: make_finding(
+            customer=found["customers.customer"], run=found["compliance.checkrun"]
+        ),
         "satisfaction.surveyimport": lambda found: SurveyImportFactory(),
         "satisfaction.surveyresponse": lambda found: SurveyResponseFactory(),
         "notifications.notificationpreference": lambda found: NotificationPreferenceFactory(
@@ -583,6 +592,13 @@ PAGES: tuple[Page, ...] = (
     Page("incentives:line-list", VIEW, "list", "incentives.statementline"),
     Page("incentives:line-dispute", MANAGE, "action", "incentives.statementline", "pk"),
     Page("incentives:claim-panel", VIEW, "detail", "claims.claim", "pk"),
+    Page("compliance:list", VIEW, "list", "compliance.finding"),
+    Page("compliance:detail", VIEW, "detail", "compliance.finding", "pk"),
+    Page("compliance:run-list", VIEW, "list", "compliance.checkrun"),
+    Page("compliance:run-detail", VIEW, "detail", "compliance.checkrun", "pk"),
+    Page("compliance:run-status", VIEW, "detail", "compliance.checkrun", "pk"),
+    Page("compliance:run-now", MANAGE, "action"),
+    Page("compliance:rules", VIEW, "detail"),
     Page("satisfaction:nsat", VIEW, "list", "satisfaction.surveyresponse"),
     Page("satisfaction:list", VIEW, "list", "satisfaction.surveyresponse"),
     Page("satisfaction:import-list", VIEW, "list", "satisfaction.surveyimport"),
