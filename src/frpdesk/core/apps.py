@@ -6,4 +6,7 @@ class CoreConfig(AppConfig):
     verbose_name = "frpdesk core"
 
     def ready(self) -> None:
-        from frpdesk.core import openapi  # noqa: F401  (registers the schema extensions)
+        from frpdesk.core import (  # noqa: F401  (schema extensions; the weekly audit-log purge)
+            openapi,
+            tasks,
+        )

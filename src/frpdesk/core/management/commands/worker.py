@@ -1,5 +1,10 @@
-"""``frpdesk worker``: runs queued jobs and enqueues the scheduled ones when they are due."""
+"""``frpdesk worker``: runs queued jobs and enqueues the scheduled ones when they are due.
 
+A thread of its own wakes once a minute: it records the worker's heartbeat (``/health/`` reports
+a worker without one for 3 minutes as stale) and enqueues the scheduled jobs that are due.
+"""
+
+import logging
 import threading
 from typing import Any
 
@@ -9,6 +14,9 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
 from frpdesk.core.jobs import enqueue_due_jobs
+from frpdesk.core.operations import forget_heartbeat, record_heartbeat, worker_name
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -29,10 +37,14 @@ class Command(BaseCommand):
         self, *args: Any, batch: bool, no_schedule: bool, verbosity: int, **options: Any
     ) -> None:
         stop = threading.Event()
+        worker = worker_name()
+        record_heartbeat(worker)
         if not no_schedule:
             enqueue_due_jobs()
-            if not batch:
-                threading.Thread(target=self._schedule, args=(stop,), daemon=True).start()
+        if not batch:
+            threading.Thread(
+                target=self._tick, args=(stop, worker, not no_schedule), daemon=True
+            ).start()
         try:
             if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_rq"):
                 call_command("rqworker", "default", burst=batch, verbosity=verbosity)
@@ -47,10 +59,20 @@ class Command(BaseCommand):
                 )
         finally:
             stop.set()
+            if not batch:  # a worker run by cron (--batch) stays "ok" until its next run
+                try:
+                    forget_heartbeat(worker)
+                except Exception:  # forgotten after a day anyway
+                    logger.exception("Could not remove the worker's heartbeat")
 
     @staticmethod
-    def _schedule(stop: threading.Event) -> None:
+    def _tick(stop: threading.Event, worker: str, schedule: bool) -> None:
         while not stop.wait(60):
             close_old_connections()
-            enqueue_due_jobs()
+            try:
+                record_heartbeat(worker)
+                if schedule:
+                    enqueue_due_jobs()
+            except Exception:  # the database away for a moment must not end the heartbeat
+                logger.exception("The worker's scheduler thread failed; it retries in a minute")
             close_old_connections()
