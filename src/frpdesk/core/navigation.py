@@ -41,6 +41,16 @@ NAVIGATION: tuple[NavSection, ...] = (
         ),
     ),
     NavSection(
+        "Dashboards",
+        (
+            NavItem("Portfolio", "dashboards:portfolio", "bar-chart-line", "customers.Customer"),
+            NavItem("Program", "dashboards:program", "speedometer2", "compliance.Finding"),
+            NavItem(
+                "Reports", "dashboards:reports", "file-earmark-bar-graph", "customers.Customer"
+            ),
+        ),
+    ),
+    NavSection(
         "Compliance",
         (
             NavItem(

@@ -41,8 +41,10 @@ from frpdesk.catalog.models import Holiday, Workload
 from frpdesk.catalog.views import CATALOG_PAGES
 from frpdesk.claims.models import ClaimState, ExternalClaim
 from frpdesk.claims.tests.factories import make_claim
+from frpdesk.compliance.models import Finding
 from frpdesk.compliance.tests.factories import make_check_run, make_finding, make_rule_result
 from frpdesk.core.exports import EXPORT_FORMATS
+from frpdesk.customers.models import Customer
 from frpdesk.customers.tests.factories import (
     CustomerContactFactory,
     CustomerFactory,
@@ -592,6 +594,14 @@ PAGES: tuple[Page, ...] = (
     Page("incentives:line-list", VIEW, "list", "incentives.statementline"),
     Page("incentives:line-dispute", MANAGE, "action", "incentives.statementline", "pk"),
     Page("incentives:claim-panel", VIEW, "detail", "claims.claim", "pk"),
+    Page("dashboards:program", VIEW, "detail"),
+    Page("dashboards:portfolio", VIEW, "detail"),
+    Page("dashboards:reports", VIEW, "detail"),
+    *(
+        Page(f"dashboards:{report}-{file_format}", VIEW, "detail")
+        for report in ("compliance", "portfolio")
+        for file_format in ("pdf", "xlsx")
+    ),
     Page("compliance:list", VIEW, "list", "compliance.finding"),
     Page("compliance:detail", VIEW, "detail", "compliance.finding", "pk"),
     Page("compliance:run-list", VIEW, "list", "compliance.checkrun"),
@@ -834,6 +844,9 @@ def singleton_endpoints() -> Iterator[Endpoint]:
 
     yield Endpoint("/api/partner/profile/", PartnerProfile, VIEW, singleton=True)
     yield Endpoint("/api/partner/referral-profile/", ReferralProfile, VIEW, singleton=True)
+    read_only = frozenset({"get"})
+    yield Endpoint("/api/dashboards/program/", Finding, VIEW, singleton=True, methods=read_only)
+    yield Endpoint("/api/dashboards/portfolio/", Customer, VIEW, singleton=True, methods=read_only)
 
 
 ENDPOINTS = (*router_endpoints(), *singleton_endpoints())
@@ -984,9 +997,14 @@ DESCRIPTION_PATHS = ("/api/", "/api/schema/", "/api/docs/")
 def test_every_api_view_is_in_the_matrix() -> None:
     """API views outside the router must be added to singleton_endpoints (or be ME)."""
     from frpdesk.accounts import api_urls as accounts_api
+    from frpdesk.dashboards import api_urls as dashboards_api
     from frpdesk.partner import api_urls as partner_api
 
-    paths = {f"/api/{url.pattern}" for url in [*accounts_api.urlpatterns, *partner_api.urlpatterns]}
+    paths = {
+        f"/api/{url.pattern}"
+        for module in (accounts_api, partner_api, dashboards_api)
+        for url in module.urlpatterns
+    }
     covered = {endpoint.path for endpoint in (*ENDPOINTS, ME)}
     assert paths - covered == set()
 
