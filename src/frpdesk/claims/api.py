@@ -35,7 +35,8 @@ from frpdesk.claims.filters import ClaimFilter, ExternalClaimFilter
 from frpdesk.claims.importing import import_claim_status
 from frpdesk.claims.models import Claim, ClaimState, ClaimTransition, ExternalClaim
 from frpdesk.core.access import acting_user
-from frpdesk.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
+from frpdesk.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet, SlugRelatedField
+from frpdesk.core.import_views import api_file_import
 from frpdesk.core.imports import ImportFailure, read_upload
 from frpdesk.sow.views import file_response
 
@@ -60,7 +61,7 @@ READ_ONLY = [
 ]
 
 
-class ClaimWorkloadCode(serializers.SlugRelatedField[Any]):
+class ClaimWorkloadCode(SlugRelatedField[Any]):
     """A claimed workload by code: read from the claim's rows, written as catalog workloads."""
 
     def to_representation(self, obj: Any) -> Any:
@@ -75,7 +76,7 @@ class ClaimSerializer(serializers.ModelSerializer[Claim]):
         queryset=Workload.objects.all(),
         help_text="Workload codes, e.g. exchange, teams.",
     )
-    partner_contact = serializers.SlugRelatedField(
+    partner_contact = SlugRelatedField(
         slug_field="username",
         queryset=User.objects.filter(is_active=True),
         required=False,
@@ -135,7 +136,9 @@ FAILED_RULES = inline_serializer(
     "SubmissionRefused",
     fields={
         "detail": serializers.CharField(),
-        "failed_rules": serializers.ListField(child=serializers.CharField()),
+        # Only when rules refuse the claim; other refusals name their fields in "errors".
+        "failed_rules": serializers.ListField(child=serializers.CharField(), required=False),
+        "errors": serializers.DictField(required=False),
     },
 )
 
@@ -283,26 +286,22 @@ class ClaimViewSet(ScopedModelViewSet):
     def status_import(self, request: Request) -> Response:
         """Partner Center status updates (CSV): all or nothing; the same file twice changes
         nothing."""
-        body = StatusImportSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        try:
-            name, content = read_upload(body.validated_data["file"], "upload.csv")
-            counts = import_claim_status(
-                acting_user=acting_user(request), file_name=name, content=content
-            )
-        except ImportFailure as failure:
-            return Response({"detail": str(failure)}, status=status.HTTP_400_BAD_REQUEST)
-        return Response(
-            {
+        return api_file_import(
+            request,
+            upload_serializer=StatusImportSerializer,
+            default_name="upload.csv",
+            run_import=import_claim_status,
+            serialize=lambda counts: {
                 "changed": counts.changed,
                 "unchanged": counts.unchanged,
                 "conflicts": counts.conflicts,
-            }
+            },
+            with_detail=False,
         )
 
 
 class ClaimTransitionSerializer(serializers.ModelSerializer[ClaimTransition]):
-    actor: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
+    actor: serializers.Field[Any, Any, Any, Any] = SlugRelatedField(
         slug_field="username", read_only=True
     )
     # Declared: a read-only model field loses ``allow_blank``, and the model allows a blank one.
@@ -341,8 +340,8 @@ class ClaimTransitionViewSet(ScopedReadOnlyViewSet):
 
 
 class ExternalClaimSerializer(serializers.ModelSerializer[ExternalClaim]):
-    workload = serializers.SlugRelatedField(slug_field="code", queryset=Workload.objects.all())
-    recorded_by: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
+    workload = SlugRelatedField(slug_field="code", queryset=Workload.objects.all())
+    recorded_by: serializers.Field[Any, Any, Any, Any] = SlugRelatedField(
         slug_field="username", read_only=True
     )
 

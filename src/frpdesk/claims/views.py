@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,6 +23,7 @@ from frpdesk.claims.importing import import_claim_status
 from frpdesk.claims.models import Claim, ClaimState, ClaimTransition, ExternalClaim
 from frpdesk.claims.tables import ClaimTable, ExternalClaimTable, state_badge
 from frpdesk.core.access import acting_user, can, restrict
+from frpdesk.core.import_views import file_import_page
 from frpdesk.core.imports import ImportFailure, read_upload
 from frpdesk.core.views import (
     AccessMixin,
@@ -303,32 +304,28 @@ class StatusImportView(AccessMixin, View):
     access_action = "change"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return self.page(StatusImportForm(), "")
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = StatusImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.page(form, "")
-        try:
-            name, content = read_upload(form.cleaned_data["file"], "upload.csv")
-            counts = import_claim_status(
-                acting_user=acting_user(request), file_name=name, content=content
-            )
-        except ImportFailure as failure:
-            return self.page(form, str(failure))
-        messages.success(request, f"Imported {name}: {counts.summary()}.")
-        back = request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            return redirect(back)
-        return redirect("claims:list")
-
-    def page(self, form: StatusImportForm, error: str) -> HttpResponse:
-        return render(
-            self.request,
-            "claims/import.html",
-            {"title": "Import claim status", "form": form, "error": error, "sample": SAMPLE_CSV},
-            status=400 if error else 200,
+        return file_import_page(
+            request,
+            model=Claim,
+            form_class=StatusImportForm,
+            title="Import claim status",
+            sample=SAMPLE_CSV,
+            default_name="upload.csv",
+            run_import=import_claim_status,
+            success_url=lambda counts: self.back_url(),
+            template_name="claims/import.html",
+            actions=("change",),
+            error_status=400,
         )
+
+    post = get
+
+    def back_url(self) -> str:
+        """The page the form came from (``next``) when it is on this site, else the claims."""
+        back = self.request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(back, allowed_hosts={self.request.get_host()}):
+            return back
+        return reverse("claims:list")
 
 
 # --- conflicts -------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.views import View
 
 from frpdesk.claims.models import Claim, ClaimState, ClaimWorkload
 from frpdesk.core.access import acting_user, can, require, restrict
-from frpdesk.core.imports import ImportFailure, read_upload
+from frpdesk.core.import_views import file_import_page
 from frpdesk.core.views import (
     AccessMixin,
     CreatePage,
@@ -280,25 +280,17 @@ class LineDisputeAction(AccessMixin, View):
 
 @login_required
 def statement_import(request: HttpRequest) -> HttpResponse:
-    require(request.user, "add", Statement)
-    form = StatementImportForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {
-        "title": "Import a payment statement",
-        "form": form,
-        "sample": SAMPLE_CSV,
-    }
-    if request.method == "POST" and form.is_valid():
-        try:
-            name, content = read_upload(form.cleaned_data["file"], "statement.csv")
-            outcome = import_statement(
-                acting_user=acting_user(request), file_name=name, content=content
-            )
-        except ImportFailure as failure:
-            context["error"] = str(failure)
-        else:
-            if outcome.created:
-                messages.success(request, f"Imported {name}: {outcome.summary()}.")
-            else:
-                messages.info(request, f"{name}: {outcome.summary()}.")
-            return redirect("incentives:statement-detail", pk=outcome.statement.pk)
-    return render(request, "incentives/statement_import.html", context)
+    return file_import_page(
+        request,
+        model=Statement,
+        form_class=StatementImportForm,
+        title="Import a payment statement",
+        sample=SAMPLE_CSV,
+        default_name="statement.csv",
+        run_import=import_statement,
+        created=lambda outcome: outcome.created,
+        success_url=lambda outcome: reverse(
+            "incentives:statement-detail", kwargs={"pk": outcome.statement.pk}
+        ),
+        template_name="incentives/statement_import.html",
+    )

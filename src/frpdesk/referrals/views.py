@@ -15,7 +15,7 @@ from django.views import View
 
 from frpdesk.catalog.models import Workload
 from frpdesk.core.access import acting_user, can, require, restrict
-from frpdesk.core.imports import ImportFailure, read_upload
+from frpdesk.core.import_views import file_import_page
 from frpdesk.core.views import AccessMixin, CreatePage, DetailPage, ListPage, UpdatePage
 from frpdesk.customers.models import Customer
 from frpdesk.referrals import services
@@ -334,19 +334,15 @@ class AcceptPage(AccessMixin, View):
 
 @login_required
 def referral_import(request: HttpRequest) -> HttpResponse:
-    require(request.user, "add", Referral)
-    require(request.user, "change", Referral)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {"title": "Import referrals", "form": form, "sample": SAMPLE_CSV}
-    if request.method == "POST" and form.is_valid():
-        try:
-            name, content = read_upload(form.cleaned_data["file"], "upload.csv")
-            counts = import_referrals(
-                acting_user=acting_user(request), file_name=name, content=content
-            )
-        except ImportFailure as failure:
-            context["error"] = str(failure)
-        else:
-            messages.success(request, f"Imported {name}: {counts.summary()}.")
-            return redirect("referrals:list")
-    return render(request, "referrals/import.html", context)
+    return file_import_page(
+        request,
+        model=Referral,
+        form_class=ImportForm,
+        title="Import referrals",
+        sample=SAMPLE_CSV,
+        default_name="upload.csv",
+        run_import=import_referrals,
+        success_url=lambda counts: reverse("referrals:list"),
+        template_name="referrals/import.html",
+        actions=("add", "change"),
+    )

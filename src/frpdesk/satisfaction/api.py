@@ -13,15 +13,15 @@
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status
+from rest_framework import mixins, serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from frpdesk.core.access import acting_user, restrict
+from frpdesk.core.access import restrict
 from frpdesk.core.api import ScopedReadOnlyViewSet
-from frpdesk.core.imports import ImportFailure, read_upload
+from frpdesk.core.import_views import api_file_import, upload_serializer, with_detail
 from frpdesk.customers.models import Customer
 from frpdesk.satisfaction.filters import SurveyImportFilter, SurveyResponseFilter
 from frpdesk.satisfaction.importing import import_survey
@@ -75,19 +75,8 @@ class SurveyImportSerializer(serializers.ModelSerializer[SurveyImport]):
         read_only_fields = fields
 
 
-class SurveyUploadSerializer(serializers.Serializer[Any]):
-    file = serializers.FileField(
-        allow_empty_file=True,  # refused with the same message as a page upload
-        help_text="The survey results (CSV).",
-    )
-
-
-class SurveyImportResultSerializer(SurveyImportSerializer):
-    detail = serializers.CharField(read_only=True, help_text="What the import did.")
-
-    class Meta(SurveyImportSerializer.Meta):
-        fields = [*SurveyImportSerializer.Meta.fields, "detail"]
-        read_only_fields = fields
+SurveyUploadSerializer = upload_serializer("SurveyUploadSerializer", "The survey results (CSV).")
+SurveyImportResultSerializer = with_detail(SurveyImportSerializer, "SurveyImportResultSerializer")
 
 
 class SurveyImportViewSet(mixins.DestroyModelMixin, ScopedReadOnlyViewSet):
@@ -105,21 +94,13 @@ class SurveyImportViewSet(mixins.DestroyModelMixin, ScopedReadOnlyViewSet):
         responses={201: SurveyImportResultSerializer, 200: SurveyImportResultSerializer},
     )
     def create(self, request: Request) -> Response:
-        body = SurveyUploadSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        try:
-            name, content = read_upload(body.validated_data["file"], "survey.csv")
-            outcome = import_survey(
-                acting_user=acting_user(request), file_name=name, content=content
-            )
-        except ImportFailure as failure:
-            return Response({"detail": str(failure)}, status=status.HTTP_400_BAD_REQUEST)
-        answer = dict(
-            SurveyImportSerializer(outcome.survey_import).data,
-            detail=f"{name}: {outcome.summary()}",
-        )
-        return Response(
-            answer, status=status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK
+        return api_file_import(
+            request,
+            upload_serializer=SurveyUploadSerializer,
+            default_name="survey.csv",
+            run_import=import_survey,
+            serialize=lambda outcome: SurveyImportSerializer(outcome.survey_import).data,
+            created=lambda outcome: outcome.created,
         )
 
 

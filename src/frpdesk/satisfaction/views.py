@@ -6,18 +6,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import models
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views import View
 
-from frpdesk.core.access import AnyUser, acting_user, can, require, restrict
+from frpdesk.core.access import AnyUser, can, restrict
 from frpdesk.core.exports import EXPORT_FORMATS, export_response
-from frpdesk.core.imports import ImportFailure, read_upload
+from frpdesk.core.import_views import file_import_page
 from frpdesk.core.views import AccessMixin, DeletePage, ListPage
 from frpdesk.customers.models import Customer
 from frpdesk.satisfaction import services
@@ -100,30 +99,20 @@ class ImportDeletePage(DeletePage):
 
 @login_required
 def survey_import(request: HttpRequest) -> HttpResponse:
-    require(request.user, "add", SurveyImport)
-    form = SurveyImportForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {
-        "title": "Import survey results",
-        "form": form,
-        "sample": SAMPLE_CSV,
-    }
-    if request.method == "POST" and form.is_valid():
-        try:
-            name, content = read_upload(form.cleaned_data["file"], "survey.csv")
-            outcome = import_survey(
-                acting_user=acting_user(request), file_name=name, content=content
-            )
-        except ImportFailure as failure:
-            context["error"] = str(failure)
-        else:
-            if outcome.created:
-                messages.success(request, f"Imported {name}: {outcome.summary()}.")
-            else:
-                messages.info(request, f"{name}: {outcome.summary()}.")
-            return redirect(
-                reverse("satisfaction:list") + f"?survey_import={outcome.survey_import.pk}"
-            )
-    return render(request, "satisfaction/survey_import.html", context)
+    return file_import_page(
+        request,
+        model=SurveyImport,
+        form_class=SurveyImportForm,
+        title="Import survey results",
+        sample=SAMPLE_CSV,
+        default_name="survey.csv",
+        run_import=import_survey,
+        created=lambda outcome: outcome.created,
+        success_url=lambda outcome: (
+            reverse("satisfaction:list") + f"?survey_import={outcome.survey_import.pk}"
+        ),
+        template_name="satisfaction/survey_import.html",
+    )
 
 
 # --- NSAT ------------------------------------------------------------------------------------
