@@ -130,7 +130,7 @@ class UsagePoint(models.Model):
         "PAU as of", null=True, blank=True, help_text="The licence snapshot the PAU comes from."
     )
     au_pct = models.DecimalField(
-        "AU%", max_digits=7, decimal_places=2, null=True, blank=True, help_text="MAU ÷ PAU."
+        "AU%", max_digits=12, decimal_places=2, null=True, blank=True, help_text="MAU ÷ PAU."
     )
     note = models.CharField(max_length=300, blank=True)
     usage_import = models.ForeignKey(
