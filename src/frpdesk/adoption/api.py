@@ -44,7 +44,7 @@ from frpdesk.adoption.services import (
 )
 from frpdesk.catalog.models import Workload
 from frpdesk.core.access import Action, acting_user, require, restrict
-from frpdesk.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
+from frpdesk.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet, SlugRelatedField
 from frpdesk.core.imports import ImportFailure, check_upload_size
 from frpdesk.customers.models import Customer
 
@@ -53,14 +53,14 @@ from frpdesk.customers.models import Customer
 
 class UsagePointSerializer(serializers.ModelSerializer[UsagePoint]):
     tenant_id = serializers.UUIDField(source="customer.tenant_id", read_only=True)
-    workload: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
+    workload: serializers.Field[Any, Any, Any, Any] = SlugRelatedField(
         slug_field="code", queryset=Workload.objects.all()
     )
     au_pct = serializers.DecimalField(
         max_digits=7, decimal_places=2, read_only=True, allow_null=True, coerce_to_string=False
     )
-    entered_by: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+    entered_by: serializers.Field[Any, Any, Any, Any] = SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
     )
 
     class Meta:
@@ -142,8 +142,12 @@ class UsagePointViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, Scope
 
 class UsageImportSerializer(serializers.ModelSerializer[UsageImport]):
     tenant_id = serializers.UUIDField(source="customer.tenant_id", read_only=True)
-    created_by: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+    created_by: serializers.Field[Any, Any, Any, Any] = SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    # Blank until the file is read: read-only model fields lose ``allow_blank``.
+    report_type = serializers.ChoiceField(
+        choices=ReportType.choices, allow_blank=True, read_only=True
     )
 
     class Meta:
@@ -199,7 +203,7 @@ class UsageImportViewSet(ScopedReadOnlyViewSet):
 
 
 class PartnerAssociationSerializer(serializers.ModelSerializer[PartnerAssociation]):
-    workload: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
+    workload: serializers.Field[Any, Any, Any, Any] = SlugRelatedField(
         slug_field="code", queryset=Workload.objects.all()
     )
 
@@ -298,6 +302,7 @@ class CustomerAdoptionActions:
         url_path="usage",
         parser_classes=[MultiPartParser, FormParser],
         access_actions={"POST": "view"},
+        pagination_class=None,  # the imports come as one list
     )
     def usage(self, request: Request, pk: str | None = None) -> Response:
         """Queue the import of one or more usage reports (each all or nothing, idempotent)."""

@@ -688,6 +688,10 @@ def _read_copilot_json(file_name: str, data: bytes) -> _Table:
             f"is not valid JSON: {exc.msg} (character {exc.colno}); is the file complete?",
             row_label="line",
         ) from exc
+    except ValueError as exc:  # a number of more digits than Python reads (4,300)
+        raise ImportFailure(
+            file_name, None, None, "is not valid JSON: it has a number of thousands of digits"
+        ) from exc
     items = document.get("value") if isinstance(document, dict) else document
     if not isinstance(items, list):
         raise ImportFailure(

@@ -23,7 +23,7 @@ from frpdesk.catalog.models import (
     VasItem,
     Workload,
 )
-from frpdesk.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
+from frpdesk.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet, SlugRelatedField
 
 
 class WorkloadSerializer(serializers.ModelSerializer[Workload]):
@@ -48,7 +48,7 @@ class WorkloadSerializer(serializers.ModelSerializer[Workload]):
 
 
 class OutOfScopeItemSerializer(serializers.ModelSerializer[OutOfScopeItem]):
-    workload = serializers.SlugRelatedField(slug_field="code", queryset=Workload.objects.all())
+    workload = SlugRelatedField(slug_field="code", queryset=Workload.objects.all())
 
     class Meta:
         model = OutOfScopeItem
@@ -56,7 +56,7 @@ class OutOfScopeItemSerializer(serializers.ModelSerializer[OutOfScopeItem]):
 
 
 class MilestoneTemplateSerializer(serializers.ModelSerializer[MilestoneTemplate]):
-    phase = serializers.SlugRelatedField(slug_field="code", queryset=DeliveryPhase.objects.all())
+    phase = SlugRelatedField(slug_field="code", queryset=DeliveryPhase.objects.all())
 
     class Meta:
         model = MilestoneTemplate
@@ -70,7 +70,7 @@ class ServicePlanSerializer(serializers.ModelSerializer[ServicePlan]):
 
 
 class SkuSerializer(serializers.ModelSerializer[Sku]):
-    service_plans: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
+    service_plans: serializers.Field[Any, Any, Any, Any] = SlugRelatedField(
         slug_field="name", many=True, read_only=True
     )
 

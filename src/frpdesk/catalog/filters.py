@@ -18,7 +18,7 @@ from frpdesk.catalog.models import (
     VasItem,
     Workload,
 )
-from frpdesk.core.filters import YesNoFilter, text_search
+from frpdesk.core.filters import IntegerFilter, YesNoFilter, text_search
 
 
 class WorkloadFilter(django_filters.FilterSet):
@@ -150,7 +150,7 @@ class ServicePlanFilter(django_filters.FilterSet):
 
 class HolidayFilter(django_filters.FilterSet):
     search = text_search("name")
-    year = django_filters.NumberFilter(field_name="date__year", label="Year")
+    year = IntegerFilter(field_name="date__year", label="Year", min_value=1, max_value=9999)
 
     class Meta:
         model = Holiday

@@ -1,6 +1,6 @@
 """REST API foundations: scoped viewsets whose writes go through service functions."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 from django.http import HttpRequest, JsonResponse
@@ -8,6 +8,18 @@ from rest_framework import serializers, viewsets
 
 from frpdesk.core.access import Action, restrict
 from frpdesk.core.models import TimeStampedModel
+
+_MT = TypeVar("_MT", bound=models.Model)
+
+
+class SlugRelatedField(serializers.SlugRelatedField[_MT]):
+    """DRF's, but a value with a NUL character is not looked up: PostgreSQL refuses it in a query
+    (a DataError, so a 500) where every other value not found is the field's 400."""
+
+    def to_internal_value(self, data: Any) -> _MT:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)
 
 
 def is_api_request(request: HttpRequest) -> bool:

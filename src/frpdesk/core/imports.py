@@ -129,6 +129,20 @@ def titled_rows(
         yield TitledRow(number, values, titles)
 
 
+def refuse_nul(file_name: str, text: str) -> None:
+    """A NUL character is in no CSV file people export, and PostgreSQL stores none: refuse it
+    (naming its line) before a cell carries it to the database."""
+    position = text.find("\x00")
+    if position >= 0:
+        raise ImportFailure(
+            file_name,
+            text.count("\n", 0, position) + 1,
+            None,
+            "has a NUL character: is it a text (CSV) file?",
+            row_label="line",
+        )
+
+
 def read_table(file_name: str, content: bytes) -> list[list[str]]:
     """The rows of a UTF-8 CSV file, its delimiter (``,``, ``;`` or tab) detected."""
     try:
@@ -137,6 +151,7 @@ def read_table(file_name: str, content: bytes) -> list[list[str]]:
         raise ImportFailure(
             file_name, None, None, "is not a UTF-8 CSV file (Partner Center's export is)"
         ) from exc
+    refuse_nul(file_name, text)
     try:
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:

@@ -25,7 +25,7 @@ from frpdesk.accounts.models import User
 from frpdesk.adoption.api import CustomerAdoptionActions
 from frpdesk.catalog.models import Workload
 from frpdesk.core.access import acting_user
-from frpdesk.core.api import ScopedModelViewSet
+from frpdesk.core.api import ScopedModelViewSet, SlugRelatedField
 from frpdesk.core.choices import industries
 from frpdesk.customers import services
 from frpdesk.customers.filters import CustomerFilter
@@ -55,7 +55,7 @@ class TagNamesField(serializers.ListField):
 
 
 class EligibilitySummarySerializer(serializers.ModelSerializer[Eligibility]):
-    eligible_workloads: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
+    eligible_workloads: serializers.Field[Any, Any, Any, Any] = SlugRelatedField(
         slug_field="code", many=True, read_only=True
     )
 
@@ -70,7 +70,7 @@ class CustomerSerializer(serializers.ModelSerializer[Customer]):
         max_length=60, help_text="The tenant's GUID, e.g. 72f988bf-86f1-41af-91ab-2d7cd011db47."
     )
     tags = TagNamesField(required=False, help_text="Tag names; a new name creates the tag.")
-    owner = serializers.SlugRelatedField(
+    owner = SlugRelatedField(
         slug_field="username",
         queryset=User.objects.filter(is_active=True),
         allow_null=True,
@@ -152,7 +152,7 @@ class CustomerViewSet(CustomerLicensingActions, CustomerAdoptionActions, ScopedM
 
 class CustomerContactSerializer(serializers.ModelSerializer[CustomerContact]):
     customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
-    services_assisted = serializers.SlugRelatedField(
+    services_assisted = SlugRelatedField(
         slug_field="code",
         many=True,
         queryset=Workload.objects.all(),
@@ -203,9 +203,7 @@ class CustomerContactViewSet(ScopedModelViewSet):
 
 class PartnerContactSerializer(serializers.ModelSerializer[PartnerContact]):
     customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
-    user = serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.filter(is_active=True)
-    )
+    user = SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True))
 
     class Meta:
         model = PartnerContact

@@ -10,7 +10,6 @@ file twice changes nothing.
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +21,7 @@ from openpyxl import load_workbook
 
 from frpdesk.accounts.models import User
 from frpdesk.core.choices import INDUSTRIES
-from frpdesk.core.imports import MAX_ROWS, ImportFailure
+from frpdesk.core.imports import MAX_ROWS, ImportFailure, refuse_nul
 from frpdesk.customers.forms import CustomerForm
 from frpdesk.customers.models import Customer, Segment
 from frpdesk.customers.services import parse_tenant_id, save_customer
@@ -150,6 +149,7 @@ def _csv_table(file_name: str, content: bytes) -> list[list[str]]:
         raise ImportFailure(
             file_name, None, None, "is neither UTF-8 CSV nor an XLSX workbook"
         ) from exc
+    refuse_nul(file_name, text)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -162,16 +162,20 @@ def _csv_table(file_name: str, content: bytes) -> list[list[str]]:
 
 
 def _xlsx_table(file_name: str, content: bytes) -> list[list[str]]:
+    # A damaged workbook fails anywhere in openpyxl, zipfile, zlib or the XML parser, while it
+    # is opened or while its rows are read (read-only mode reads lazily), with whatever error
+    # the layer below raises: every one means the same to the user.
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        try:
+            table = [
+                ["" if value is None else str(value) for value in row]
+                for row in workbook.worksheets[0].iter_rows(values_only=True)
+            ]
+        finally:
+            workbook.close()
+    except Exception as exc:
         raise ImportFailure(file_name, None, None, "is not a readable XLSX workbook") from exc
-    sheet = workbook.worksheets[0]
-    table = [
-        ["" if value is None else str(value) for value in row]
-        for row in sheet.iter_rows(values_only=True)
-    ]
-    workbook.close()
     return table
 
 

@@ -5,7 +5,7 @@ from rest_framework.routers import BaseRouter
 
 from frpdesk.catalog.models import Workload
 from frpdesk.core.access import acting_user
-from frpdesk.core.api import ScopedModelViewSet
+from frpdesk.core.api import ScopedModelViewSet, SlugRelatedField
 from frpdesk.core.choices import languages
 from frpdesk.directory import services
 from frpdesk.directory.filters import DirectoryPartnerFilter
@@ -13,7 +13,7 @@ from frpdesk.directory.models import DirectoryPartner
 
 
 class DirectoryPartnerSerializer(serializers.ModelSerializer[DirectoryPartner]):
-    endorsed_workloads = serializers.SlugRelatedField(
+    endorsed_workloads = SlugRelatedField(
         slug_field="code", many=True, queryset=Workload.objects.all(), required=False
     )
     countries = serializers.ListField(child=serializers.CharField(max_length=2), required=False)

@@ -20,6 +20,7 @@
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -29,7 +30,7 @@ from rest_framework.routers import BaseRouter
 from frpdesk.accounts.models import User
 from frpdesk.catalog.models import DeliveryPhase, DeliveryStatus, Workload
 from frpdesk.core.access import acting_user, require, restrict
-from frpdesk.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
+from frpdesk.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet, SlugRelatedField
 from frpdesk.customers.models import Customer
 from frpdesk.directory.models import DirectoryPartner
 from frpdesk.engagements import services
@@ -64,7 +65,7 @@ def refuse_other_fields(data: dict[str, Any], allowed: tuple[str, ...]) -> None:
 
 
 def _user_field(**kwargs: Any) -> Any:
-    return serializers.SlugRelatedField(
+    return SlugRelatedField(
         slug_field="username",
         queryset=User.objects.filter(is_active=True),
         allow_null=True,
@@ -74,15 +75,13 @@ def _user_field(**kwargs: Any) -> Any:
 
 
 def _workload_field(**kwargs: Any) -> Any:
-    return serializers.SlugRelatedField(
-        slug_field="code", queryset=Workload.objects.all(), **kwargs
-    )
+    return SlugRelatedField(slug_field="code", queryset=Workload.objects.all(), **kwargs)
 
 
 class StatusNoteSerializer(serializers.ModelSerializer[StatusNote]):
     engagement = serializers.PrimaryKeyRelatedField(queryset=Engagement.objects.all())
     next_action_owner = _user_field()
-    author: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author: Any = SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = StatusNote
@@ -110,10 +109,10 @@ class ChecklistItemSerializer(serializers.ModelSerializer[ChecklistItem]):
     engagement_workload = serializers.PrimaryKeyRelatedField(
         queryset=EngagementWorkload.objects.all()
     )
-    phase = serializers.SlugRelatedField(slug_field="code", queryset=DeliveryPhase.objects.all())
+    phase = SlugRelatedField(slug_field="code", queryset=DeliveryPhase.objects.all())
     owner = _user_field()
-    done_by: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    template: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    done_by: Any = SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    template: Any = SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = ChecklistItem
@@ -140,8 +139,10 @@ class EngagementWorkloadSerializer(serializers.ModelSerializer[EngagementWorkloa
     )
     status_label = serializers.SerializerMethodField()
     routing_needed = serializers.SerializerMethodField()
-    handoff_partner: Any = serializers.PrimaryKeyRelatedField(read_only=True)
-    routed_by: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    handoff_partner: Any = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    routed_by: Any = SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    # Blank until routed: read-only model fields lose ``allow_blank``.
+    routing = serializers.ChoiceField(choices=Routing.choices, allow_blank=True, read_only=True)
     checklist = ChecklistItemSerializer(many=True, read_only=True)
 
     class Meta:
@@ -196,14 +197,14 @@ class EngagementSerializer(serializers.ModelSerializer[Engagement]):
         help_text="own_lead or existing_claim; referral engagements open by accepting a referral.",
     )
     owner = _user_field()
-    team: Any = serializers.SlugRelatedField(
+    team: Any = SlugRelatedField(
         slug_field="username",
         queryset=User.objects.filter(is_active=True),
         many=True,
         required=False,
     )
-    phase: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    workloads: Any = serializers.SlugRelatedField(
+    phase: Any = SlugRelatedField(slug_field="code", read_only=True)
+    workloads: Any = SlugRelatedField(
         slug_field="code",
         many=True,
         queryset=Workload.objects.all(),
@@ -211,7 +212,7 @@ class EngagementSerializer(serializers.ModelSerializer[Engagement]):
         help_text="Workload codes (on creation).",
     )
     engagement_workloads = serializers.SerializerMethodField()
-    referral: Any = serializers.SlugRelatedField(slug_field="referral_id", read_only=True)
+    referral: Any = SlugRelatedField(slug_field="referral_id", read_only=True, allow_null=True)
     started_on = serializers.DateField(required=False)
     stale = serializers.SerializerMethodField()
 
@@ -307,7 +308,16 @@ class EngagementViewSet(ScopedModelViewSet):
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=engagement.pk)).data)
 
-    @action(detail=True, methods=["get", "post"], serializer_class=NoteInputSerializer)
+    @extend_schema(methods=["GET"], responses={200: StatusNoteSerializer(many=True)})
+    @extend_schema(
+        methods=["POST"], request=NoteInputSerializer, responses={201: StatusNoteSerializer}
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=NoteInputSerializer,
+        pagination_class=None,  # the notes come as one list
+    )
     def notes(self, request: Request, pk: str | None = None) -> Response:
         """The engagement's status notes, newest first; POST adds one."""
         engagement = self.get_object()
@@ -452,7 +462,7 @@ class StatusNoteViewSet(ScopedModelViewSet):
 
 
 class TimelineEventSerializer(serializers.ModelSerializer[TimelineEvent]):
-    actor: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor: Any = SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = TimelineEvent

@@ -10,7 +10,7 @@ from frpdesk.history.services import audit_entries, change_rows
 
 
 class LogEntrySerializer(serializers.ModelSerializer[LogEntry]):
-    actor: serializers.Field[Any, Any, Any, Any] = serializers.StringRelatedField()
+    actor: serializers.Field[Any, Any, Any, Any] = serializers.StringRelatedField(allow_null=True)
     action = serializers.CharField(source="get_action_display")
     record_type = serializers.CharField(source="content_type.model")
     changes = serializers.SerializerMethodField()

@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 from django.db.models import Count
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, status
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -33,8 +33,8 @@ from rest_framework.routers import BaseRouter
 
 from frpdesk.catalog.models import Workload
 from frpdesk.core.access import Action, acting_user
-from frpdesk.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
-from frpdesk.core.imports import ImportFailure, read_upload
+from frpdesk.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet, SlugRelatedField
+from frpdesk.core.import_views import api_file_import, upload_serializer, with_detail
 from frpdesk.incentives import services
 from frpdesk.incentives.filters import (
     EstimateFilter,
@@ -54,7 +54,7 @@ WORKLOAD_CODE: Any = {"slug_field": "code", "queryset": Workload.objects.all()}
 
 
 class IncentiveRateSerializer(serializers.ModelSerializer[IncentiveRate]):
-    workload = serializers.SlugRelatedField(help_text="Workload code, e.g. teams.", **WORKLOAD_CODE)
+    workload = SlugRelatedField(help_text="Workload code, e.g. teams.", **WORKLOAD_CODE)
 
     class Meta:
         model = IncentiveRate
@@ -87,8 +87,8 @@ class IncentiveRateViewSet(ScopedModelViewSet):
 
 
 class StatementSerializer(serializers.ModelSerializer[Statement]):
-    imported_by: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+    imported_by: serializers.Field[Any, Any, Any, Any] = SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
     )
     line_count = serializers.IntegerField(read_only=True)
 
@@ -98,19 +98,10 @@ class StatementSerializer(serializers.ModelSerializer[Statement]):
         read_only_fields = fields
 
 
-class StatementUploadSerializer(serializers.Serializer[Any]):
-    file = serializers.FileField(
-        allow_empty_file=True,  # refused with the same message as a page upload
-        help_text="The payment statement (CSV).",
-    )
-
-
-class StatementImportSerializer(StatementSerializer):
-    detail = serializers.CharField(read_only=True, help_text="What the import did.")
-
-    class Meta(StatementSerializer.Meta):
-        fields = [*StatementSerializer.Meta.fields, "detail"]
-        read_only_fields = fields
+StatementUploadSerializer = upload_serializer(
+    "StatementUploadSerializer", "The payment statement (CSV)."
+)
+StatementImportSerializer = with_detail(StatementSerializer, "StatementImportSerializer")
 
 
 class StatementViewSet(mixins.DestroyModelMixin, ScopedReadOnlyViewSet):
@@ -128,25 +119,21 @@ class StatementViewSet(mixins.DestroyModelMixin, ScopedReadOnlyViewSet):
         responses={201: StatementImportSerializer, 200: StatementImportSerializer},
     )
     def create(self, request: Request) -> Response:
-        body = StatementUploadSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        try:
-            name, content = read_upload(body.validated_data["file"], "statement.csv")
-            outcome = import_statement(
-                acting_user=acting_user(request), file_name=name, content=content
-            )
-        except ImportFailure as failure:
-            return Response({"detail": str(failure)}, status=status.HTTP_400_BAD_REQUEST)
-        statement = self.get_queryset().get(pk=outcome.statement.pk)
-        answer = dict(StatementSerializer(statement).data, detail=f"{name}: {outcome.summary()}")
-        return Response(
-            answer, status=status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK
+        return api_file_import(
+            request,
+            upload_serializer=StatementUploadSerializer,
+            default_name="statement.csv",
+            run_import=import_statement,
+            serialize=lambda outcome: (
+                StatementSerializer(self.get_queryset().get(pk=outcome.statement.pk)).data
+            ),
+            created=lambda outcome: outcome.created,
         )
 
 
 class LineDisputeSerializer(serializers.ModelSerializer[LineDispute]):
-    filed_by: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+    filed_by: serializers.Field[Any, Any, Any, Any] = SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
     )
 
     class Meta:
@@ -164,7 +151,7 @@ class LineDisputeSerializer(serializers.ModelSerializer[LineDispute]):
 
 
 class StatementLineSerializer(serializers.ModelSerializer[StatementLine]):
-    workload: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
+    workload: serializers.Field[Any, Any, Any, Any] = SlugRelatedField(
         slug_field="code", read_only=True
     )
     disputable_until = serializers.SerializerMethodField()

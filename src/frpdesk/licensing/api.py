@@ -29,7 +29,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from frpdesk.core.access import Action, acting_user, require, restrict
-from frpdesk.core.api import ScopedReadOnlyViewSet
+from frpdesk.core.api import ScopedReadOnlyViewSet, SlugRelatedField
 from frpdesk.core.imports import ImportFailure
 from frpdesk.customers.models import Customer
 from frpdesk.licensing.models import (
@@ -64,8 +64,8 @@ class SnapshotLineSerializer(serializers.ModelSerializer[SnapshotLine]):
 
 class LicenseSnapshotSerializer(serializers.ModelSerializer[LicenseSnapshot]):
     tenant_id = serializers.UUIDField(source="customer.tenant_id", read_only=True)
-    imported_by: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+    imported_by: serializers.Field[Any, Any, Any, Any] = SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
     )
     lines = SnapshotLineSerializer(many=True, read_only=True)
 

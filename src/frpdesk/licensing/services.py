@@ -33,6 +33,7 @@ from frpdesk.licensing.models import Eligibility, LicenseSnapshot, SnapshotLine,
 
 CSV_COLUMNS = ("sku_part_number", "enabled", "suspended", "warning", "consumed")
 MAX_UNITS = 2_147_483_647  # the largest count every supported database stores
+MAX_PART_NUMBER = 120  # SnapshotLine.sku_part_number
 BATCH = 2000
 
 
@@ -55,6 +56,15 @@ class ParsedLine:
 class ParsedFile:
     source: str
     lines: list[ParsedLine]
+
+
+def part_number_problem(part_number: str) -> str | None:
+    """Why a non-empty (normalised) SKU part number cannot be stored, or None."""
+    if len(part_number) > MAX_PART_NUMBER:
+        return f"is longer than {MAX_PART_NUMBER} characters: is it a SKU part number?"
+    if not part_number.isprintable():
+        return f"has a control character: {part_number!r} is not a SKU part number"
+    return None
 
 
 def parse_license_file(file_name: str, content: bytes) -> ParsedFile:
@@ -84,6 +94,10 @@ def _parse_graph_json(file_name: str, text: str) -> list[ParsedLine]:
             f"is not valid JSON: {exc.msg} (character {exc.colno})",
             row_label="line",
         ) from exc
+    except ValueError as exc:  # a number of more digits than Python reads (4,300)
+        raise ImportFailure(
+            file_name, None, None, "is not valid JSON: it has a number of thousands of digits"
+        ) from exc
     if not isinstance(document, dict) or not isinstance(document.get("value"), list):
         raise ImportFailure(
             file_name,
@@ -106,6 +120,9 @@ def _parse_graph_json(file_name: str, text: str) -> list[ParsedLine]:
         if not isinstance(part_number, str) or not part_number.strip():
             raise fail("skuPartNumber", "is missing or empty")
         part_number = normalise_name(part_number)
+        problem = part_number_problem(part_number)
+        if problem:
+            raise fail("skuPartNumber", problem)
         if part_number.upper() in seen:
             raise fail("skuPartNumber", f"{part_number} appears twice")
         seen.add(part_number.upper())
@@ -136,7 +153,7 @@ def _parse_graph_json(file_name: str, text: str) -> list[ParsedLine]:
                 locked_out=count(units, "lockedOut", "prepaidUnits.lockedOut"),
                 consumed=count(item, "consumedUnits", "consumedUnits"),
                 sku_guid=sku_guid,
-                capability_status=str(item.get("capabilityStatus") or "")[:20],
+                capability_status=str(item.get("capabilityStatus") or "").replace("\x00", "")[:20],
             )
         )
     return lines
@@ -178,6 +195,9 @@ def _parse_csv(file_name: str, text: str) -> list[ParsedLine]:
             part_number = normalise_name(cells["sku_part_number"])
             if not part_number:
                 raise ImportFailure(file_name, row_number, "sku_part_number", "is empty")
+            problem = part_number_problem(part_number)
+            if problem:
+                raise ImportFailure(file_name, row_number, "sku_part_number", problem)
             if part_number.upper() in seen:
                 raise ImportFailure(
                     file_name, row_number, "sku_part_number", f"{part_number} appears twice"
@@ -199,7 +219,8 @@ def _parse_csv(file_name: str, text: str) -> list[ParsedLine]:
 def _csv_count(file_name: str, row: int, column: str, raw: str) -> int:
     if not raw and column != "enabled":
         return 0
-    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_UNITS:
+    # The length first: int() refuses strings of more than 4,300 digits.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or int(raw) > MAX_UNITS:
         raise ImportFailure(
             file_name, row, column, f"must be a whole number from 0 to {MAX_UNITS:,}, got {raw!r}"
         )

@@ -91,15 +91,21 @@ class NotificationPreferenceViewSet(
             acting_user=acting_user(self.request), preference=preference, teams_webhook_url=webhook
         )
 
+    def get_object(self) -> NotificationPreference:
+        """``me`` has no id in its URL: it is the user's own row (DRF's OPTIONS asks for it too)."""
+        if "pk" in self.kwargs:
+            return super().get_object()
+        user = acting_user(self.request)
+        return restrict(
+            user,
+            "view" if self.request.method in ("GET", "HEAD", "OPTIONS") else "change",
+            NotificationPreference.objects.all(),
+        ).first() or NotificationPreference(user=user)
+
     @extend_schema(request=NotificationPreferenceSerializer)
     @action(detail=False, methods=["get", "put", "patch"])
     def me(self, request: Request) -> Response:
-        user = acting_user(request)
-        preference = restrict(
-            user,
-            "view" if request.method == "GET" else "change",
-            NotificationPreference.objects.all(),
-        ).first() or NotificationPreference(user=user)
+        preference = self.get_object()
         if request.method == "GET":
             return Response(NotificationPreferenceSerializer(preference).data)
         serializer = NotificationPreferenceSerializer(

@@ -10,7 +10,7 @@ from rest_framework.routers import BaseRouter
 
 from frpdesk.catalog.models import Workload
 from frpdesk.core.access import acting_user, require
-from frpdesk.core.api import ScopedModelViewSet
+from frpdesk.core.api import ScopedModelViewSet, SlugRelatedField
 from frpdesk.core.choices import customer_sizes, industries, languages
 from frpdesk.partner import services
 from frpdesk.partner.filters import EndorsementFilter
@@ -43,6 +43,12 @@ class PartnerProfileSerializer(serializers.ModelSerializer[PartnerProfile]):
             "updated_at",
         ]
         read_only_fields = ["updated_at"]
+
+    def to_representation(self, instance: PartnerProfile) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        # A blank country is not one of the choices, so DRF would pass the Country object on.
+        data["location_country"] = instance.location_country.code or ""
+        return data
 
 
 class PartnerProfileView(generics.RetrieveUpdateAPIView[PartnerProfile]):
@@ -126,7 +132,7 @@ class ProgramContactSerializer(serializers.ModelSerializer[ProgramContact]):
 
 
 class EndorsementSerializer(serializers.ModelSerializer[Endorsement]):
-    workload = serializers.SlugRelatedField(slug_field="code", queryset=Workload.objects.all())
+    workload = SlugRelatedField(slug_field="code", queryset=Workload.objects.all())
     active = serializers.SerializerMethodField()
 
     class Meta:

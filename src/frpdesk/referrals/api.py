@@ -38,7 +38,7 @@ from rest_framework.routers import BaseRouter
 from frpdesk.accounts.models import User
 from frpdesk.catalog.models import Workload
 from frpdesk.core.access import acting_user, require, restrict
-from frpdesk.core.api import ScopedModelViewSet
+from frpdesk.core.api import ScopedModelViewSet, SlugRelatedField
 from frpdesk.customers.services import parse_tenant_id
 from frpdesk.referrals import services
 from frpdesk.referrals.filters import ReferralFilter
@@ -69,7 +69,7 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
         allow_null=True,
         help_text="The tenant's GUID; links the referral to the customer with the same tenant.",
     )
-    workloads = serializers.SlugRelatedField(
+    workloads = SlugRelatedField(
         slug_field="code",
         many=True,
         queryset=Workload.objects.all(),
@@ -124,14 +124,14 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
 
 
 class AcceptSerializer(serializers.Serializer[Any]):
-    owner = serializers.SlugRelatedField(
+    owner = SlugRelatedField(
         slug_field="username",
         queryset=User.objects.filter(is_active=True),
         required=False,
         allow_null=True,
         help_text="The engagement's owner (username); you by default.",
     )
-    workloads = serializers.SlugRelatedField(
+    workloads = SlugRelatedField(
         slug_field="code",
         many=True,
         queryset=Workload.objects.all(),
@@ -149,7 +149,7 @@ class RespondSerializer(serializers.Serializer[Any]):
 
 
 class ReferralNoteSerializer(serializers.ModelSerializer[ReferralNote]):
-    author: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
+    author: serializers.Field[Any, Any, Any, Any] = SlugRelatedField(
         slug_field="username", read_only=True
     )
 

@@ -37,7 +37,7 @@ from rest_framework.status import HTTP_400_BAD_REQUEST
 from frpdesk.accounts.models import User
 from frpdesk.catalog.models import OutOfScopeItem, ScopeQuestion, Workload
 from frpdesk.core.access import acting_user, require, restrict
-from frpdesk.core.api import ScopedModelViewSet
+from frpdesk.core.api import ScopedModelViewSet, SlugRelatedField
 from frpdesk.customers.models import CustomerContact
 from frpdesk.engagements.models import Engagement
 from frpdesk.scoping import services
@@ -63,13 +63,13 @@ def _visible_engagement(user: Any, engagement: Engagement) -> Engagement:
 
 
 class ScopeAnswerSerializer(serializers.ModelSerializer[ScopeAnswer]):
-    question = serializers.SlugRelatedField(
+    question = SlugRelatedField(
         slug_field="number",
         queryset=ScopeQuestion.objects.all(),
         help_text="The catalog question's number (1–3).",
     )
     question_text = serializers.CharField(source="question.text", read_only=True)
-    suggested_vas: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    suggested_vas: Any = SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     suggested_vas_name = serializers.CharField(
         source="vas_suggestion",
         read_only=True,
@@ -92,7 +92,7 @@ class ScopeAnswerSerializer(serializers.ModelSerializer[ScopeAnswer]):
 class ScopeAssessmentSerializer(serializers.ModelSerializer[ScopeAssessment]):
     engagement = serializers.PrimaryKeyRelatedField(queryset=Engagement.objects.all())
     answers = ScopeAnswerSerializer(many=True)
-    assessed_by: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assessed_by: Any = SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = ScopeAssessment
@@ -132,7 +132,7 @@ class ScopeAssessmentViewSet(ScopedModelViewSet):
 
 
 class DisclosureSerializer(serializers.ModelSerializer[Disclosure]):
-    disclosed_by = serializers.SlugRelatedField(
+    disclosed_by = SlugRelatedField(
         slug_field="username",
         queryset=User.objects.filter(is_active=True),
         required=False,
@@ -141,7 +141,7 @@ class DisclosureSerializer(serializers.ModelSerializer[Disclosure]):
     disclosed_to_contact = serializers.PrimaryKeyRelatedField(
         queryset=CustomerContact.objects.all(), required=False, allow_null=True
     )
-    recorded_by: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    recorded_by: Any = SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = Disclosure
@@ -163,7 +163,7 @@ class DisclosureSerializer(serializers.ModelSerializer[Disclosure]):
 @extend_schema_serializer(component_name="CustomerRequestRecord")
 class CustomerRequestSerializer(serializers.ModelSerializer[CustomerRequest]):
     engagement = serializers.PrimaryKeyRelatedField(queryset=Engagement.objects.all())
-    workload = serializers.SlugRelatedField(
+    workload = SlugRelatedField(
         slug_field="code",
         queryset=Workload.objects.all(),
         required=False,
@@ -179,13 +179,12 @@ class CustomerRequestSerializer(serializers.ModelSerializer[CustomerRequest]):
     out_of_scope_item = serializers.PrimaryKeyRelatedField(
         queryset=OutOfScopeItem.objects.all(), required=False, allow_null=True
     )
-    out_of_scope_item_text = serializers.CharField(
-        source="out_of_scope_item.description", read_only=True, default=""
-    )
-    contract: Any = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    # A method, not a field with a default: PATCH answers (partial) leave defaults out.
+    out_of_scope_item_text = serializers.SerializerMethodField()
+    contract: Any = SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
     disclosure = serializers.SerializerMethodField()
     blockers = serializers.SerializerMethodField()
-    recorded_by: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    recorded_by: Any = SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = CustomerRequest
@@ -223,6 +222,10 @@ class CustomerRequestSerializer(serializers.ModelSerializer[CustomerRequest]):
             )
         return _visible_engagement(self.context["request"].user, engagement)
 
+    def get_out_of_scope_item_text(self, customer_request: CustomerRequest) -> str:
+        item = customer_request.out_of_scope_item
+        return item.description if item is not None else ""
+
     @extend_schema_field(DisclosureSerializer(allow_null=True))
     def get_disclosure(self, customer_request: CustomerRequest) -> dict[str, Any] | None:
         disclosure = services.disclosure_of(customer_request)
@@ -250,7 +253,7 @@ class StatusSerializer(serializers.Serializer[Any]):
 
 class SuggestSerializer(serializers.Serializer[Any]):
     description = serializers.CharField()
-    workload = serializers.SlugRelatedField(
+    workload = SlugRelatedField(
         slug_field="code", queryset=Workload.objects.all(), required=False, allow_null=True
     )
 
@@ -265,7 +268,9 @@ BLOCKED_RESPONSE = inline_serializer(
     "DeliveryBlocked",
     {
         "detail": serializers.CharField(),
-        "missing": serializers.ListField(child=serializers.CharField()),
+        # Only when delivery is blocked; other refusals name their fields in "errors".
+        "missing": serializers.ListField(child=serializers.CharField(), required=False),
+        "errors": serializers.DictField(required=False),
     },
 )
 

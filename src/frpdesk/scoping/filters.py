@@ -3,7 +3,7 @@
 import django_filters
 
 from frpdesk.catalog.models import Workload
-from frpdesk.core.filters import condition_filter, record_id_filter, text_search
+from frpdesk.core.filters import IntegerFilter, condition_filter, record_id_filter, text_search
 from frpdesk.customers.models import Customer
 from frpdesk.engagements.models import Engagement
 from frpdesk.scoping.models import (
@@ -49,7 +49,7 @@ class CustomerRequestFilter(django_filters.FilterSet):
 
 
 class ScopeAssessmentFilter(django_filters.FilterSet):
-    engagement = django_filters.NumberFilter(field_name="engagement", label="Engagement (id)")
+    engagement = IntegerFilter(field_name="engagement", label="Engagement (id)")
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label="Outcome")
 
     class Meta:

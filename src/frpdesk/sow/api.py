@@ -34,7 +34,7 @@ from rest_framework.reverse import reverse
 from rest_framework.routers import BaseRouter
 
 from frpdesk.core.access import Action, acting_user, restrict
-from frpdesk.core.api import ScopedReadOnlyViewSet
+from frpdesk.core.api import ScopedReadOnlyViewSet, SlugRelatedField
 from frpdesk.core.imports import ImportFailure
 from frpdesk.engagements.models import Engagement
 from frpdesk.sow import services
@@ -48,10 +48,10 @@ def _download_url(serializer: serializers.Serializer[Any], name: str, pk: int) -
 
 
 class SowVersionSerializer(serializers.ModelSerializer[SowVersion]):
-    template: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
+    template: serializers.Field[Any, Any, Any, Any] = SlugRelatedField(
         slug_field="version", read_only=True
     )
-    generated_by: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
+    generated_by: serializers.Field[Any, Any, Any, Any] = SlugRelatedField(
         slug_field="username", read_only=True
     )
     download = serializers.SerializerMethodField()
@@ -119,7 +119,7 @@ class SowVersionViewSet(ScopedReadOnlyViewSet):
 
 
 class SignedSowSerializer(serializers.ModelSerializer[SignedSow]):
-    uploaded_by: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
+    uploaded_by: serializers.Field[Any, Any, Any, Any] = SlugRelatedField(
         slug_field="username", read_only=True
     )
     download = serializers.SerializerMethodField()

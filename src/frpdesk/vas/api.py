@@ -32,7 +32,7 @@ from rest_framework.routers import BaseRouter
 
 from frpdesk.catalog.models import VasItem
 from frpdesk.core.access import acting_user, require
-from frpdesk.core.api import ScopedModelViewSet
+from frpdesk.core.api import ScopedModelViewSet, SlugRelatedField
 from frpdesk.vas import services
 from frpdesk.vas.filters import ContractFilter, QuoteFilter, QuoteLineFilter, RateCardFilter
 from frpdesk.vas.models import Quote, QuoteLine, QuoteState, RateCardEntry, ServicesContract
@@ -44,7 +44,7 @@ def money_field() -> serializers.DecimalField:
 
 
 class RateCardEntrySerializer(serializers.ModelSerializer[RateCardEntry]):
-    vas_item = serializers.SlugRelatedField(
+    vas_item = SlugRelatedField(
         slug_field="code", queryset=VasItem.objects.all(), help_text="The VAS catalog item's code."
     )
 
@@ -106,8 +106,8 @@ class TotalsSerializer(serializers.Serializer[Any]):
 
 
 class ContractSerializer(serializers.ModelSerializer[ServicesContract]):
-    partner_signatory: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+    partner_signatory: serializers.Field[Any, Any, Any, Any] = SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
     )
     quote_number = serializers.CharField(source="quote.number", read_only=True)
     state = serializers.ChoiceField(
@@ -148,8 +148,8 @@ class QuoteSerializer(serializers.ModelSerializer[Quote]):
     lines = LineSerializer(many=True, read_only=True)
     totals = serializers.SerializerMethodField()
     contract = serializers.SerializerMethodField()
-    created_by: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+    created_by: serializers.Field[Any, Any, Any, Any] = SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
     )
 
     class Meta:

@@ -100,6 +100,17 @@ def test_a_file_over_the_upload_limit_is_refused_before_anything_is_stored(
     assert not UsageImport.objects.exists()
 
 
+def test_usage_upload_is_documented_as_the_list_it_answers() -> None:
+    """Found by the API fuzz test: the schema promised a paginated page of imports."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    operation = SchemaGenerator().get_schema(request=None, public=True)["paths"][
+        "/api/customers/{id}/usage/"
+    ]["post"]
+    accepted = operation["responses"]["202"]["content"]["application/json"]["schema"]
+    assert accepted == {"type": "array", "items": {"$ref": "#/components/schemas/UsageImport"}}
+
+
 def test_upload_without_a_file_names_the_field(api: APIClient, tenant_a: Customer) -> None:
     response = api.post(f"/api/customers/{tenant_a.pk}/usage/", {}, format="multipart")
 

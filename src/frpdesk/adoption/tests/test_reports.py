@@ -647,6 +647,16 @@ def test_truncated_json() -> None:
     )
 
 
+def test_json_with_a_number_too_long_to_read() -> None:
+    """Found by the import fuzz test: Python refuses integers of more than 4,300 digits with a
+    ValueError that is not a JSONDecodeError."""
+    content = b'{"value": [{"reportRefreshDate": ' + b"9" * 5000 + b"}]}"
+    assert failure(COPILOT, content) == (
+        "Microsoft365CopilotUsageUserDetail_D30.json: is not valid JSON: it has a number of "
+        "thousands of digits"
+    )
+
+
 def test_json_date_of_the_wrong_type() -> None:
     document = json.loads((SAMPLES_DIR / COPILOT).read_text())
     document["value"][2]["wordCopilotLastActivityDate"] = 20251117

@@ -143,3 +143,15 @@ def test_external_claims_and_status_import(db: None, consultant: User) -> None:
     response = client.post(f"{CLAIMS}status-import/", {"file": bad}, format="multipart")
     assert response.status_code == 400
     assert response.json()["detail"].startswith("bad.csv, row 1")
+
+
+def test_workload_codes_with_a_nul_are_a_field_error(program_admin: User) -> None:
+    """Found by the API fuzz test on PostgreSQL: a NUL in a looked-up code was a 500."""
+    customer = CustomerFactory()
+    response = client_for(program_admin).post(
+        "/api/claims/",
+        {"customer": customer.pk, "name": "Claim", "workloads": ["\x00"]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "workloads" in response.json()["errors"]

@@ -1,7 +1,9 @@
 """Bulk import of customers: every row checked, all or nothing, idempotent."""
 
 import io
+import struct
 import uuid
+import zipfile
 
 import pytest
 from auditlog.models import LogEntry
@@ -136,6 +138,12 @@ def test_xlsx_files_import_like_csv(program_admin) -> None:
         ),
         ("c.csv", b"\xff\xfe\x00n\x00a", "c.csv: is neither UTF-8 CSV nor an XLSX workbook"),
         ("c.xlsx", b"PK\x03\x04broken", "c.xlsx: is not a readable XLSX workbook"),
+        # Found by the import fuzz test: PostgreSQL refused a tag with a NUL (a 500).
+        (
+            "c.csv",
+            csv_bytes(f"x,{TENANT_A},,,,,,,,pi\x00lot\r\n"),
+            "c.csv, line 2: has a NUL character",
+        ),
     ],
 )
 def test_file_level_problems_are_one_clear_message(
@@ -144,6 +152,30 @@ def test_file_level_problems_are_one_clear_message(
     with pytest.raises(ImportFailure) as failure:
         preview_import(file_name, content)
     assert str(failure.value).startswith(message)
+
+
+def damaged_workbook() -> bytes:
+    """A workbook whose sheet's compressed data is garbage: zlib fails while rows are read."""
+    workbook = Workbook()
+    workbook.active.append(["name", "tenant_id"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    content = bytearray(buffer.getvalue())
+    sheet = zipfile.ZipFile(io.BytesIO(bytes(content))).getinfo("xl/worksheets/sheet1.xml")
+    name_length, extra_length = struct.unpack(
+        "<HH", content[sheet.header_offset + 26 : sheet.header_offset + 30]
+    )
+    start = sheet.header_offset + 30 + name_length + extra_length
+    content[start : start + sheet.compress_size] = b"\xff" * sheet.compress_size
+    return bytes(content)
+
+
+@pytest.mark.django_db
+def test_a_damaged_workbook_is_one_clear_message() -> None:
+    """Found by the import fuzz test: zlib's error escaped from the rows being read."""
+    with pytest.raises(ImportFailure) as failure:
+        preview_import("c.xlsx", damaged_workbook())
+    assert str(failure.value) == "c.xlsx: is not a readable XLSX workbook"
 
 
 @pytest.mark.django_db

@@ -86,6 +86,33 @@ def test_move_and_notes_actions(consultant: User, engagement: Engagement) -> Non
     assert {EventKind.PHASE_CHANGED, EventKind.NOTE_ADDED} <= kinds
 
 
+def test_notes_action_is_documented_as_it_answers() -> None:
+    """Found by the API fuzz test: POST answered 201, the schema said 200 with the input."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    notes = SchemaGenerator().get_schema(request=None, public=True)["paths"][
+        "/api/engagements/{id}/notes/"
+    ]
+    assert list(notes["post"]["responses"]) == ["201"]
+    created = notes["post"]["responses"]["201"]["content"]["application/json"]["schema"]
+    assert created == {"$ref": "#/components/schemas/StatusNote"}
+    listed = notes["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert listed == {"type": "array", "items": {"$ref": "#/components/schemas/StatusNote"}}
+
+
+@pytest.mark.parametrize(
+    "path", ["checklist-items", "engagement-workloads", "status-notes", "timeline-events"]
+)
+@pytest.mark.parametrize("engagement", ["9223372036854775808", "1.5"])
+def test_an_engagement_id_out_of_range_is_a_400(
+    consultant: User, path: str, engagement: str
+) -> None:
+    """Found by the API fuzz test: a Decimal beyond 64 bits reached SQLite (OverflowError, 500)."""
+    response = api_as(consultant).get(f"/api/{path}/", {"engagement": engagement})
+    assert response.status_code == 400
+    assert "engagement" in response.json()["errors"]
+
+
 def test_status_update_needs_routing_then_route_hands_off(
     consultant: User, engagement: Engagement
 ) -> None:

@@ -59,6 +59,17 @@ def test_rate_card_crud_and_overlap(client: Client, program_admin: User) -> None
 
 
 @pytest.mark.django_db
+def test_a_workload_code_with_a_nul_is_a_field_error(client: Client, program_admin: User) -> None:
+    """Found by the API fuzz test on PostgreSQL: the code was looked up as it came, and
+    PostgreSQL refuses a NUL in a query (a DataError, so a 500)."""
+    client.force_login(program_admin)
+    body = {"workload": "te\x00ams", "milestone_pct": 15, "amount_per_unit": "4.00"}
+    response = client.post("/api/incentive-rates/", body | {"valid_from": "2026-01-01"})
+    assert response.status_code == 400
+    assert response.json()["errors"]["workload"] == ["Object with code=teams does not exist."]
+
+
+@pytest.mark.django_db
 def test_statement_import_twice_and_a_bad_file(
     client: Client, program_admin: User, claim: Claim
 ) -> None:

@@ -250,6 +250,15 @@ def _item_error(item: Any, position: int = 2) -> str:
             graph_sku("X", 1, consumedUnits=-3),
             "skus.json, item 2, field consumedUnits: must be a whole number",
         ),
+        # Found by the import fuzz test: PostgreSQL refused the row (a 500).
+        (
+            {**graph_sku("X"), "skuPartNumber": "E" * 121},
+            "skus.json, item 2, field skuPartNumber: is longer than 120 characters",
+        ),
+        (
+            {**graph_sku("X"), "skuPartNumber": "SPE\x00E5"},
+            "skus.json, item 2, field skuPartNumber: has a control character",
+        ),
     ],
 )
 def test_json_item_errors_name_the_item_and_field(item: Any, message: str) -> None:
@@ -269,6 +278,15 @@ def test_json_error_line_counts_leading_blank_lines() -> None:
 
 def test_deeply_nested_json_is_refused_with_a_message() -> None:
     assert "is not valid JSON" in failure("skus.json", b"[" * 100_000)
+
+
+def test_json_with_a_number_too_long_to_read_is_refused_with_a_message() -> None:
+    """Found by the import fuzz test: a ValueError, not a JSONDecodeError, escaped."""
+    content = b'{"value": [{"skuPartNumber": "SPE_E5", "prepaidUnits": {"enabled": '
+    content += b"9" * 5000 + b"}}]}"
+    assert failure("skus.json", content) == (
+        "skus.json: is not valid JSON: it has a number of thousands of digits"
+    )
 
 
 # --- parsing CSV -----------------------------------------------------------------------------
@@ -331,6 +349,19 @@ CSV_ERRORS = [
     (
         csv_file("SPE_E3,1,0,0,0", "spe_e3,2,0,0,0"),
         "licences.csv, row 3, column sku_part_number: spe_e3 appears twice",
+    ),
+    # Found by the import fuzz test: a ValueError from int(), and PostgreSQL refusing the row.
+    (
+        csv_file("SPE_E3," + "9" * 5000 + ",0,0,0"),
+        "licences.csv, row 2, column enabled: must be a whole number from 0 to 2,147,483,647",
+    ),
+    (
+        csv_file("E" * 121 + ",1,0,0,0"),
+        "licences.csv, row 2, column sku_part_number: is longer than 120 characters",
+    ),
+    (
+        csv_file("SPE\x00E5,1,0,0,0"),
+        "licences.csv, row 2, column sku_part_number: has a control character",
     ),
     (
         csv_file("SPE_E3,,0,0,0"),

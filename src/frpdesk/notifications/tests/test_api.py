@@ -109,3 +109,11 @@ def test_no_role_no_notifications(client: Client, outsider: User) -> None:
     client.force_login(outsider)
     assert client.get(ME).status_code == 403
     assert client.get("/api/notifications/").status_code == 403
+
+
+def test_options_on_me_describes_it(client, consultant) -> None:
+    """Found by the API fuzzing: DRF's OPTIONS looked for an id in the URL of ``me``."""
+    client.force_login(consultant)
+    response = client.options("/api/notification-preferences/me/")
+    assert response.status_code == 200
+    assert response.json()["name"]

@@ -111,6 +111,13 @@ class TestProfile:
             "4871234",
         )
 
+    def test_a_blank_country_reads_as_blank(self, api: APIClient, partner_profile) -> None:
+        """Found by the API fuzz test: a blank country was a Country object, not JSON (500)."""
+        response = api.patch(PROFILE_URL, {"location_country": ""}, format="json")
+        assert response.status_code == 200, response.content
+        assert response.json()["location_country"] == ""
+        assert api.get(PROFILE_URL).json()["location_country"] == ""
+
     def test_an_invalid_partner_id_is_a_field_error(self, api: APIClient, partner_profile) -> None:
         response = api.patch(PROFILE_URL, {"partner_id": "MPN-48"}, format="json")
         assert field_errors(response)["partner_id"] == [

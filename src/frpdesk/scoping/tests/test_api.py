@@ -297,3 +297,12 @@ def test_outsiders_see_nothing(outsider: User, engagement: Engagement) -> None:
     api = client_for(outsider)
     assert api.get(REQUESTS).status_code == 403
     assert api.get(ASSESSMENTS).status_code == 403
+
+
+def test_an_engagement_id_out_of_range_is_a_400(consultant: User) -> None:
+    """Found by the API fuzz test: a Decimal beyond 64 bits reached SQLite (OverflowError, 500)."""
+    response = client_for(consultant).get(
+        "/api/scope-assessments/", {"engagement": "9223372036854775808"}
+    )
+    assert response.status_code == 400
+    assert "engagement" in response.json()["errors"]
