@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.files.uploadedfile import UploadedFile
 
@@ -18,6 +18,7 @@ ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T\s].*)?$")
 MONEY_NOISE = re.compile(r"[\s$€£,]|[A-Za-z]{3}$|^[A-Za-z]{3}")
 # The most data rows one file may have: larger files are split by the user, not half-imported.
 MAX_ROWS = 20_000
+Parsed = TypeVar("Parsed")
 
 
 class ImportFailure(Exception):
@@ -127,6 +128,37 @@ def titled_rows(
                 values[field] = cell.strip()
                 titles[field] = title.replace("\ufeff", "").strip()
         yield TitledRow(number, values, titles)
+
+
+def parse_titled_rows(
+    file_name: str,
+    content: bytes,
+    parse_row: Callable[[TitledRow], Parsed],
+    *,
+    noun: str,
+    fields_by_title: Mapping[str, str],
+    field_titles: Mapping[str, str],
+    required: Sequence[str],
+    missing_hint: str,
+) -> list[Parsed]:
+    """``parse_row`` of every row ``titled_rows`` finds, in file order; a file of more than
+    MAX_ROWS rows raises ImportFailure, its rows called ``noun`` (“has more than 20000
+    responses”)."""
+    parsed: list[Parsed] = []
+    for row in titled_rows(
+        file_name,
+        content,
+        fields_by_title=fields_by_title,
+        field_titles=field_titles,
+        required=required,
+        missing_hint=missing_hint,
+    ):
+        parsed.append(parse_row(row))
+        if len(parsed) > MAX_ROWS:
+            raise ImportFailure(
+                file_name, None, None, f"has more than {MAX_ROWS} {noun}; split it into files"
+            )
+    return parsed
 
 
 def refuse_nul(file_name: str, text: str) -> None:

@@ -32,13 +32,13 @@ from frpdesk.accounts.models import User
 from frpdesk.adoption.figures import milestone_pcts
 from frpdesk.catalog.services import workload_lookup
 from frpdesk.core.imports import (
-    MAX_ROWS,
     ImportFailure,
+    TitledRow,
     parse_amount,
     parse_date,
+    parse_titled_rows,
     title_fields,
     title_key,
-    titled_rows,
 )
 from frpdesk.customers.models import Customer
 from frpdesk.customers.services import parse_tenant_id
@@ -91,22 +91,17 @@ class StatementImport:
 
 def parse_statement(file_name: str, content: bytes) -> list[StatementLine]:
     """Every line of the file, checked and unsaved; the first problem raises ImportFailure."""
-    reader = _CellReader(file_name)
-    lines: list[StatementLine] = []
-    for read in titled_rows(
+    lines = parse_titled_rows(
         file_name,
         content,
+        _CellReader(file_name).line,
+        noun="lines",
         fields_by_title=TITLE_FIELDS,
         field_titles=FIELD_TITLES,
         required=REQUIRED,
         missing_hint="a payment statement has Statement date, Tenant ID, Workload, Milestone "
         "and Amount",
-    ):
-        lines.append(reader.line(read.number, read.values, read.titles))
-        if len(lines) > MAX_ROWS:
-            raise ImportFailure(
-                file_name, None, None, f"has more than {MAX_ROWS} lines; split it into files"
-            )
+    )
     if not lines:
         raise ImportFailure(file_name, None, None, "has a header but no statement lines")
     return lines
@@ -127,10 +122,12 @@ class _CellReader:
                 if text:
                     self.tenants.setdefault(title_key(text), tenant_id)
 
-    def line(self, number: int, values: dict[str, str], titles: dict[str, str]) -> StatementLine:
+    def line(self, row: TitledRow) -> StatementLine:
+        values = row.values
+
         def fail(field: str, problem: str) -> ImportFailure:
             return ImportFailure(
-                self.file_name, number, titles.get(field, FIELD_TITLES[field]), problem
+                self.file_name, row.number, row.titles.get(field, FIELD_TITLES[field]), problem
             )
 
         for field in REQUIRED:
@@ -152,7 +149,7 @@ class _CellReader:
         if not re.fullmatch(r"[A-Z]{3}", currency):
             raise fail("currency", f"“{values['currency']}” is not a three-letter currency code")
         return StatementLine(
-            row=number,
+            row=row.number,
             statement_date=statement_date,
             tenant_id=self.tenant(values["tenant"], lambda p: fail("tenant", p)),
             workload=workload,

@@ -33,12 +33,12 @@ from django.utils import timezone
 
 from frpdesk.accounts.models import User
 from frpdesk.core.imports import (
-    MAX_ROWS,
     ImportFailure,
+    TitledRow,
     parse_date,
+    parse_titled_rows,
     title_fields,
     title_key,
-    titled_rows,
 )
 from frpdesk.customers.models import Customer
 from frpdesk.customers.services import parse_tenant_id
@@ -124,21 +124,16 @@ class SurveyImportOutcome:
 
 def parse_survey(file_name: str, content: bytes) -> list[SurveyResponse]:
     """Every response of the file, checked and unsaved; the first problem raises ImportFailure."""
-    reader = _CellReader(file_name)
-    responses: list[SurveyResponse] = []
-    for read in titled_rows(
+    responses = parse_titled_rows(
         file_name,
         content,
+        _CellReader(file_name).response,
+        noun="responses",
         fields_by_title=TITLE_FIELDS,
         field_titles=FIELD_TITLES,
         required=REQUIRED,
         missing_hint="survey results have Tenant ID, Date and Response (the 4-point scale)",
-    ):
-        responses.append(reader.response(read.number, read.values, read.titles))
-        if len(responses) > MAX_ROWS:
-            raise ImportFailure(
-                file_name, None, None, f"has more than {MAX_ROWS} responses; split it into files"
-            )
+    )
     if not responses:
         raise ImportFailure(file_name, None, None, "has a header but no responses")
     return responses
@@ -158,12 +153,12 @@ class _CellReader:
                 if text:
                     self.by_name.setdefault(title_key(text), customer)
 
-    def response(
-        self, number: int, values: dict[str, str], titles: dict[str, str]
-    ) -> SurveyResponse:
+    def response(self, row: TitledRow) -> SurveyResponse:
+        values = row.values
+
         def fail(field: str, problem: str) -> ImportFailure:
             return ImportFailure(
-                self.file_name, number, titles.get(field, FIELD_TITLES[field]), problem
+                self.file_name, row.number, row.titles.get(field, FIELD_TITLES[field]), problem
             )
 
         for field in REQUIRED:

@@ -6,17 +6,9 @@
 (function () {
   "use strict";
 
-  function draw(canvas) {
-    if (!window.Chart || canvas.dataset.rendered === "true") {
-      return;
-    }
-    var source = document.getElementById(canvas.dataset.complianceChart);
-    if (!source) {
-      return;
-    }
-    var data = JSON.parse(source.textContent);
+  window.frpdesk.chart("data-compliance-chart", function (data, canvas) {
     var max = canvas.dataset.max ? Number(canvas.dataset.max) : undefined;
-    new window.Chart(canvas, {
+    return {
       type: "line",
       data: {
         labels: data.labels,
@@ -41,16 +33,6 @@
         },
         plugins: { legend: { display: false } }
       }
-    });
-    canvas.dataset.rendered = "true";
-  }
-
-  function drawAll(root) {
-    if (root && root.querySelectorAll) {
-      root.querySelectorAll("canvas[data-compliance-chart]").forEach(draw);
-    }
-  }
-
-  document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
-  document.addEventListener("htmx:load", function (event) { drawAll(event.detail.elt); });
+    };
+  });
 })();

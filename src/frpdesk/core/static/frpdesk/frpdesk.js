@@ -42,4 +42,30 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-keep-tab]").forEach(keepTabInAddress);
   });
+
+  // frpdesk.chart("data-x-chart", configOf) draws every <canvas data-x-chart="ID"> with the
+  // Chart.js configuration configOf(data, canvas) answers, data being the JSON of the json_script
+  // tag ID: the only way the page hands a script data. Canvases are drawn when the page loads
+  // and when htmx brings them in; htmx:load also fires for content already drawn, and Chart.js
+  // refuses to draw on a canvas twice, hence data-rendered.
+  function chart(attribute, configOf) {
+    function draw(canvas) {
+      if (!window.Chart || canvas.dataset.rendered === "true") { return; }
+      var source = document.getElementById(canvas.getAttribute(attribute));
+      if (!source) { return; }
+      new window.Chart(canvas, configOf(JSON.parse(source.textContent), canvas));
+      canvas.dataset.rendered = "true";
+    }
+
+    function drawAll(root) {
+      if (root && root.querySelectorAll) {
+        root.querySelectorAll("canvas[" + attribute + "]").forEach(draw);
+      }
+    }
+
+    document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
+    document.addEventListener("htmx:load", function (event) { drawAll(event.detail.elt); });
+  }
+
+  window.frpdesk = { chart: chart };
 })();

@@ -51,15 +51,7 @@
     }
   };
 
-  function draw(canvas) {
-    if (!window.Chart || canvas.dataset.rendered === "true") {
-      return;
-    }
-    var source = document.getElementById(canvas.dataset.dashboardChart);
-    if (!source) {
-      return;
-    }
-    var data = JSON.parse(source.textContent);
+  window.frpdesk.chart("data-dashboard-chart", function (data) {
     var options = data.options || {};
     var round = data.type === "doughnut";
     var valueAxis = options.horizontal ? "x" : "y";
@@ -75,7 +67,7 @@
         callback: function (value) { return format(value, options.suffix); }
       };
     }
-    var chart = new window.Chart(canvas, {
+    return {
       type: data.type,
       data: { labels: data.labels, datasets: data.datasets },
       plugins: options.milestones ? [milestoneLines] : [],
@@ -116,17 +108,6 @@
           }
         }
       }
-    });
-    canvas.dataset.rendered = "true";
-    return chart;
-  }
-
-  function drawAll(root) {
-    if (root && root.querySelectorAll) {
-      root.querySelectorAll("canvas[data-dashboard-chart]").forEach(draw);
-    }
-  }
-
-  document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
-  document.addEventListener("htmx:load", function (event) { drawAll(event.detail.elt); });
+    };
+  });
 })();

@@ -6,16 +6,8 @@
 (function () {
   "use strict";
 
-  function draw(canvas) {
-    if (!window.Chart || canvas.dataset.rendered === "true") {
-      return;
-    }
-    var source = document.getElementById(canvas.dataset.incentiveChart);
-    if (!source) {
-      return;
-    }
-    var data = JSON.parse(source.textContent);
-    new window.Chart(canvas, {
+  window.frpdesk.chart("data-incentive-chart", function (data) {
+    return {
       type: "bar",
       data: {
         labels: data.labels,
@@ -38,16 +30,6 @@
         },
         plugins: { legend: { position: "bottom" } }
       }
-    });
-    canvas.dataset.rendered = "true";
-  }
-
-  function drawAll(root) {
-    if (root && root.querySelectorAll) {
-      root.querySelectorAll("canvas[data-incentive-chart]").forEach(draw);
-    }
-  }
-
-  document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
-  document.addEventListener("htmx:load", function (event) { drawAll(event.detail.elt); });
+    };
+  });
 })();

@@ -6,16 +6,8 @@
 (function () {
   "use strict";
 
-  function draw(canvas) {
-    if (!window.Chart || canvas.dataset.rendered === "true") {
-      return;
-    }
-    var source = document.getElementById(canvas.dataset.nsatChart);
-    if (!source) {
-      return;
-    }
-    var data = JSON.parse(source.textContent);
-    new window.Chart(canvas, {
+  window.frpdesk.chart("data-nsat-chart", function (data) {
+    return {
       type: "bar",
       data: {
         labels: data.labels,
@@ -54,16 +46,6 @@
           }
         }
       }
-    });
-    canvas.dataset.rendered = "true";
-  }
-
-  function drawAll(root) {
-    if (root && root.querySelectorAll) {
-      root.querySelectorAll("canvas[data-nsat-chart]").forEach(draw);
-    }
-  }
-
-  document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
-  document.addEventListener("htmx:load", function (event) { drawAll(event.detail.elt); });
+    };
+  });
 })();
