@@ -89,7 +89,10 @@ class RuleResultSerializer(serializers.ModelSerializer[RuleResult]):
 
 class CheckRunSerializer(serializers.ModelSerializer[CheckRun]):
     started_by: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Empty: a scheduled or command-line run, or its user was deleted.",
     )
 
     class Meta:

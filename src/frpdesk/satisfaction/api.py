@@ -66,7 +66,10 @@ class SurveyResponseViewSet(ScopedReadOnlyViewSet):
 
 class SurveyImportSerializer(serializers.ModelSerializer[SurveyImport]):
     imported_by: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Empty: imported from the command line, or its user was deleted.",
     )
 
     class Meta:

@@ -13,8 +13,7 @@
   (``derandomize=True``, at most ``FRPDESK_FUZZ_API_EXAMPLES`` (8) generated cases per
   operation, valid and invalid ones).
 * Checks: ``not_a_server_error`` (no 5xx; a 500 shows the view's traceback), a status the
-  schema documents or a 4xx, and the answer's body conforming to its documented schema (but
-  for ``NOT_YET_CONFORMING``).
+  schema documents or a 4xx, and the answer's body conforming to its documented schema.
 * ``FRPDESK_FUZZ_COVERAGE=1`` adds schemathesis's coverage phase: boundary and malformed values
   of every parameter and field, and methods the path does not document — some 25,000 cases,
   15 to 30 minutes; run it after changing the API (it found the bugs this suite now tests).
@@ -46,16 +45,6 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance
 from frpdesk.wsgi import application
 
 MAX_EXAMPLES = int(os.environ.get("FRPDESK_FUZZ_API_EXAMPLES", "8"))
-# Answers that do not match their documented schema yet (apps whose fix is pending): only
-# checked for server errors and status codes. FRPDESK_FUZZ_CONFORMANCE=1 checks them too.
-NOT_YET_CONFORMING = {
-    "GET /api/check-runs/",
-    "GET /api/check-runs/{id}/",
-    "GET /api/check-runs/summary/",
-    "GET /api/survey-imports/",
-    "GET /api/survey-imports/{id}/",
-}
-ALL_CONFORMING = os.environ.get("FRPDESK_FUZZ_CONFORMANCE") == "1"
 
 
 def _openapi_document() -> dict[str, Any]:
@@ -277,10 +266,7 @@ def test_api(case: schemathesis.Case, seeded: dict[str, Any], wsgi_requests: lis
             + "\n"
             + case.as_curl_command()
         )
-    checks = [not_a_server_error]
-    if ALL_CONFORMING or case.operation.label not in NOT_YET_CONFORMING:
-        checks.append(response_schema_conformance)
-    case.validate_response(response, checks=checks)
+    case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
     if case.method.upper() != case.operation.method.upper():
         return  # a method the path does not document (405, or DRF's OPTIONS description)
     documented = case.operation.definition.raw.get("responses", {})
