@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 
 from frpdesk.accounts import roles
 from frpdesk.accounts.models import User
+from frpdesk.accounts.tests.factories import delivery_team
 
 SCREENSHOT_DIR = Path(os.environ.get("FRPDESK_SCREENSHOT_DIR", "screenshots"))
 CHROMIUM = os.environ.get("FRPDESK_CHROMIUM", "/usr/bin/chromium")
@@ -32,6 +33,8 @@ def make_user(db: None) -> Callable[..., User]:
         )
         if role:
             user.groups.add(Group.objects.get(name=role))
+            if not roles.ROLE_PRESETS[role].all_customers:
+                user.teams.add(delivery_team())
         return user
 
     return make

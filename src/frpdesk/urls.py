@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from frpdesk.accounts.api import register as register_accounts_api
 from frpdesk.adoption.api import register as register_adoption_api
 from frpdesk.catalog.api import register as register_catalog_api
 from frpdesk.claims.api import register as register_claims_api
@@ -24,6 +25,7 @@ from frpdesk.vas.api import register as register_vas_api
 
 router = DefaultRouter()
 for register in (
+    register_accounts_api,
     register_partner_api,
     register_directory_api,
     register_catalog_api,

@@ -1,7 +1,7 @@
 import django_filters
 from django.contrib.auth.models import Group
 
-from frpdesk.accounts.models import User
+from frpdesk.accounts.models import Team, User
 from frpdesk.core.filters import YesNoFilter, text_search
 
 
@@ -13,3 +13,14 @@ class UserFilter(django_filters.FilterSet):
     class Meta:
         model = User
         fields = ["search", "groups", "is_active"]
+
+
+class TeamFilter(django_filters.FilterSet):
+    search = text_search("name", "description", label="Name")
+    member = django_filters.ModelChoiceFilter(
+        field_name="members", queryset=User.objects.filter(is_active=True), label="Member"
+    )
+
+    class Meta:
+        model = Team
+        fields = ["search", "member"]

@@ -3,6 +3,8 @@ import datetime
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from frpdesk.core.models import TimeStampedModel
+
 
 class User(AbstractUser):
     """A person of the partner organisation. Roles are Django groups (see ``roles``)."""
@@ -54,3 +56,23 @@ class ApiToken(models.Model):
 
     def is_active(self, now: datetime.datetime) -> bool:
         return self.revoked_at is None and self.expires_at > now
+
+
+SEE_ALL_CUSTOMERS = "accounts.see_all_customers"
+
+
+class Team(TimeStampedModel):
+    """People who serve a set of customers together. Without the permission to see all
+    customers (program administrators, executives and auditors have it), a user sees only the
+    customers of their teams, and everything recorded about them (``core.access.restrict``)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    members = models.ManyToManyField(User, blank=True, related_name="teams")
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [("see_all_customers", "Sees every customer, whatever its team")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -53,6 +53,8 @@ class RolePreset:
     view: tuple[str, ...] = DOMAIN_APPS
     manage: tuple[str, ...] = ()
     history: bool = False
+    # Without it a user sees only the customers of their teams (``core.access.within_reach``).
+    all_customers: bool = False
     extra: tuple[str, ...] = field(default=())
 
 
@@ -61,14 +63,23 @@ ROLE_PRESETS: dict[str, RolePreset] = {
         "Runs the FastTrack program for the partner: profile, catalog, directory, users.",
         manage=DOMAIN_APPS,
         history=True,
-        extra=("accounts.view_user",),
+        all_customers=True,
+        extra=(
+            "accounts.view_user",
+            *(f"accounts.{action}_team" for action in ("view", *MANAGE_ACTIONS)),
+        ),
     ),
     DELIVERY_CONSULTANT: RolePreset(
-        "Delivers FastTrack engagements to customers.", manage=DELIVERY_APPS
+        "Delivers FastTrack engagements to the customers of their teams.", manage=DELIVERY_APPS
     ),
-    SALES: RolePreset("Sells value-added services around the Benefit.", manage=SALES_APPS),
-    EXECUTIVE: RolePreset("Reads the portfolio; changes nothing."),
-    AUDITOR: RolePreset("Reads everything, including the change history.", history=True),
+    SALES: RolePreset(
+        "Sells value-added services around the Benefit to the customers of their teams.",
+        manage=SALES_APPS,
+    ),
+    EXECUTIVE: RolePreset("Reads the portfolio; changes nothing.", all_customers=True),
+    AUDITOR: RolePreset(
+        "Reads everything, including the change history.", history=True, all_customers=True
+    ),
 }
 
 
@@ -85,6 +96,8 @@ def preset_permissions(preset: RolePreset, models_by_app: dict[str, list[str]]) 
             granted |= {f"{app_label}.{action}_{model}" for action in MANAGE_ACTIONS}
     if preset.history:
         granted.add("accounts.view_history")
+    if preset.all_customers:
+        granted.add("accounts.see_all_customers")
     return granted
 
 

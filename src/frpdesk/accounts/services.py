@@ -1,4 +1,4 @@
-"""State changes of users: role assignment and API tokens."""
+"""State changes of users: role assignment, teams and API tokens."""
 
 import datetime
 import hashlib
@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from frpdesk.accounts.models import ApiToken, TokenScope, User
+from frpdesk.accounts.models import ApiToken, Team, TokenScope, User
 from frpdesk.accounts.roles import ROLE_PRESETS
 
 KEY_PREFIX = "frp_"
@@ -25,6 +25,14 @@ def assign_roles(*, acting_user: User | None, user: User, roles: list[str]) -> U
         raise ValueError(f"Unknown role(s): {', '.join(unknown)}")
     user.groups.set(Group.objects.filter(name__in=roles))
     return user
+
+
+@transaction.atomic
+def save_team(*, acting_user: User | None, team: Team, members: list[User]) -> Team:
+    team.full_clean()
+    team.save()
+    team.members.set(members)
+    return team
 
 
 def hash_key(key: str) -> str:

@@ -12,4 +12,8 @@ urlpatterns = [
     path("me/tokens/", views.issue_token, name="issue-token"),
     path("me/tokens/revoke/", views.revoke_token, name="revoke-token"),
     path("users/", views.UserListPage.as_view(), name="user-list"),
+    path("teams/", views.TeamListPage.as_view(), name="team-list"),
+    path("teams/new/", views.TeamCreatePage.as_view(), name="team-create"),
+    path("teams/<int:pk>/edit/", views.TeamEditPage.as_view(), name="team-edit"),
+    path("teams/<int:pk>/delete/", views.TeamDeletePage.as_view(), name="team-delete"),
 ]

@@ -3,19 +3,21 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_stubs_ext import StrOrPromise
 
 from frpdesk.accounts import services
-from frpdesk.accounts.filters import UserFilter
-from frpdesk.accounts.forms import ApiTokenForm, LoginForm
-from frpdesk.accounts.models import User
-from frpdesk.accounts.tables import UserTable
-from frpdesk.core.access import acting_user
-from frpdesk.core.views import ListPage
+from frpdesk.accounts.filters import TeamFilter, UserFilter
+from frpdesk.accounts.forms import ApiTokenForm, LoginForm, TeamForm
+from frpdesk.accounts.models import Team, User
+from frpdesk.accounts.tables import TeamTable, UserTable
+from frpdesk.core.access import acting_user, sees_all_customers
+from frpdesk.core.views import CreatePage, DeletePage, ListPage, UpdatePage
 
 
 class LoginView(auth_views.LoginView):
@@ -44,6 +46,7 @@ def _account_page(
         "token_form": form or ApiTokenForm(),
         "new_key": new_key,
         "now": timezone.now(),
+        "sees_all_customers": sees_all_customers(request.user),
     }
     return render(request, "accounts/account.html", context)
 
@@ -87,4 +90,57 @@ class UserListPage(ListPage):
     description = "People of the partner organisation and their roles. Superusers manage them in the Django admin."
 
     def get_queryset(self) -> Any:
-        return super().get_queryset().prefetch_related("groups")
+        return super().get_queryset().prefetch_related("groups", "teams")
+
+
+TEAM_LIST_URL = reverse_lazy("accounts:team-list")
+
+
+class TeamListPage(ListPage):
+    model = Team
+    table_class = TeamTable
+    filterset_class = TeamFilter
+    title = "Teams"
+    description = (
+        "Consultants and sales people see only the customers of their teams; program "
+        "administrators, executives and auditors see every customer."
+    )
+    create_url_name = "accounts:team-create"
+
+    def get_queryset(self) -> Any:
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related("members")
+            .annotate(customer_count=Count("customers"))
+            .order_by("name")
+        )
+
+
+class TeamSaveMixin:
+    form_class: type[Any] | None = TeamForm
+    success_url: StrOrPromise | None = TEAM_LIST_URL
+    cancel_url_name = "accounts:team-list"
+    request: HttpRequest
+
+    def perform_save(self, form: Any) -> Team:
+        return services.save_team(
+            acting_user=acting_user(self.request),
+            team=form.instance,
+            members=list(form.cleaned_data["members"]),
+        )
+
+
+class TeamCreatePage(TeamSaveMixin, CreatePage):
+    model = Team
+    success_message = "Team added."
+
+
+class TeamEditPage(TeamSaveMixin, UpdatePage):
+    model = Team
+    success_message = "Team saved."
+
+
+class TeamDeletePage(DeletePage):
+    model = Team
+    success_url = TEAM_LIST_URL

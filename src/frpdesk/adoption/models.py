@@ -76,6 +76,8 @@ class UsageImport(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    customer_path = "customer"
+
     class Meta:
         ordering = ["-created_at", "-pk"]
 
@@ -98,6 +100,8 @@ class ActivityLedger(models.Model):
     concealed_users = models.PositiveIntegerField(default=0)
     newest_refresh_date = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    customer_path = "customer"
 
     def __str__(self) -> str:
         return f"Activity of {self.users} users of {self.customer}"
@@ -141,6 +145,8 @@ class UsagePoint(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    customer_path = "customer"
+
     class Meta:
         ordering = ["customer", "workload__sort_order", "-refresh_date"]
         get_latest_by = "refresh_date"
@@ -165,6 +171,8 @@ class PartnerAssociation(models.Model):
     workload = models.ForeignKey(Workload, on_delete=models.PROTECT, related_name="+")
     associated_on = models.DateField()
     note = models.CharField(max_length=300, blank=True)
+
+    customer_path = "customer"
 
     class Meta:
         ordering = ["customer", "workload__sort_order"]
@@ -199,6 +207,8 @@ class GraphConnection(models.Model):
         max_length=10, choices=PullStatus.choices, default=PullStatus.NEVER
     )
     last_message = models.TextField(blank=True)
+
+    customer_path = "customer"
 
     def __str__(self) -> str:
         return f"Microsoft Graph connection of {self.customer}"

@@ -105,6 +105,8 @@ class Claim(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    customer_path = "customer"
+
     class Meta:
         ordering = ["-created_at", "-pk"]
 
@@ -115,6 +117,8 @@ class Claim(TimeStampedModel):
 class ClaimWorkload(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="workloads")
     workload = models.ForeignKey(Workload, on_delete=models.PROTECT, related_name="+")
+
+    customer_path = "claim__customer"
 
     class Meta:
         ordering = ["claim", "workload__sort_order"]
@@ -146,6 +150,8 @@ class ClaimTransition(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    customer_path = "claim__customer"
+
     class Meta:
         ordering = ["claim", "recorded_at", "pk"]
 
@@ -164,6 +170,8 @@ class ExternalClaim(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    customer_path = "customer"
 
     class Meta:
         ordering = ["customer", "workload__sort_order"]

@@ -49,6 +49,8 @@ class CheckRun(models.Model):
     resolved = models.PositiveIntegerField(default=0, help_text="Findings this run resolved.")
     error = models.TextField(blank=True)
 
+    program_wide = True  # sums up every customer: for those who see them all
+
     class Meta:
         ordering = ["-started_at", "-pk"]
         get_latest_by = "started_at"
@@ -65,6 +67,8 @@ class RuleResult(models.Model):
     severity = models.CharField(max_length=10, choices=Severity.choices)
     checked = models.PositiveIntegerField()
     failing = models.PositiveIntegerField()
+
+    program_wide = True  # sums up every customer: for those who see them all
 
     class Meta:
         ordering = ["run", "rule"]
@@ -110,6 +114,8 @@ class Finding(models.Model):
     resolved_by_run = models.ForeignKey(
         CheckRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    customer_path = "customer"
 
     class Meta:
         ordering = ["resolved_at", "severity", "-opened_at", "pk"]

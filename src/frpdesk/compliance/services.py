@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from frpdesk.accounts.models import User
@@ -317,9 +317,9 @@ def open_findings_by_severity() -> dict[str, int]:
     return {severity.value: counts.get(severity.value, 0) for severity in Severity}
 
 
-def open_findings_by_rule() -> dict[str, int]:
+def open_findings_by_rule(findings: QuerySet[Finding]) -> dict[str, int]:
     counts = dict(
-        Finding.objects.filter(resolved_at__isnull=True)
+        findings.filter(resolved_at__isnull=True)
         .values("rule")
         .annotate(count=Count("pk"))
         .values_list("rule", "count")

@@ -226,7 +226,9 @@ class RulesPage(AccessMixin, View):
     model = Finding
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        open_counts = services.open_findings_by_rule()
+        open_counts = services.open_findings_by_rule(
+            restrict(request.user, "view", Finding.objects.all())
+        )
         runs, trends = (
             services.rule_trends(TREND_RUNS) if can(request.user, "view", RuleResult) else ([], {})
         )

@@ -6,7 +6,7 @@ from django.db import models
 from django.http import HttpRequest, JsonResponse
 from rest_framework import serializers, viewsets
 
-from frpdesk.core.access import Action, restrict
+from frpdesk.core.access import Action, limit_choices, restrict
 from frpdesk.core.models import TimeStampedModel
 
 _MT = TypeVar("_MT", bound=models.Model)
@@ -36,6 +36,13 @@ class ScopedModelViewSet(viewsets.ModelViewSet[Any]):
     def get_queryset(self) -> models.QuerySet[Any]:
         action: Action = "view" if self.request.method in ("GET", "HEAD", "OPTIONS") else "change"
         return restrict(self.request.user, action, super().get_queryset())
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        serializer: Any = super().get_serializer(*args, **kwargs)
+        if not getattr(self, "swagger_fake_view", False):
+            fields = getattr(serializer, "child", serializer).fields
+            limit_choices(self.request.user, fields.values())
+        return serializer
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         self._save(serializer, self.get_queryset().model())

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from frpdesk.accounts import roles
-from frpdesk.accounts.models import User
+from frpdesk.accounts.models import Team, User
 from frpdesk.accounts.services import assign_roles
 from frpdesk.catalog.models import Workload
 from frpdesk.claims.demo import load_demo_claims
@@ -41,7 +41,13 @@ DEMO_USERS = [
     ("sales", "Diego", "Alvarez", roles.SALES),
     ("executive", "Helen", "Okafor", roles.EXECUTIVE),
     ("auditor", "Marcus", "Lindqvist", roles.AUDITOR),
+    ("education", "Jordan", "Lee", roles.DELIVERY_CONSULTANT),
 ]
+# Who serves which customers: consultants and sales people see only their teams' customers.
+DEMO_TEAMS = {
+    "Commercial": ("Enterprise and corporate customers.", ("consultant", "sales")),
+    "Education": ("Schools and universities.", ("education",)),
+}
 
 DIRECTORY = [
     (
@@ -352,6 +358,9 @@ def load_demo() -> list[DemoLogin]:
         user.save()
         assign_roles(acting_user=None, user=user, roles=[role])
         logins.append(DemoLogin(username, password, role))
+    for name, (description, members) in DEMO_TEAMS.items():
+        team, _ = Team.objects.get_or_create(name=name, defaults={"description": description})
+        team.members.add(*User.objects.filter(username__in=members))
 
     today = timezone.localdate()
     profile, _ = PartnerProfile.objects.get_or_create(
@@ -463,6 +472,7 @@ def load_demo_customers() -> None:
 
     consultant = User.objects.get(username="consultant")
     admin = User.objects.get(username="admin")
+    teams = {team.name: team for team in Team.objects.filter(name__in=DEMO_TEAMS)}
     plans = ("SPE_E3", "SPE_E5", "SPE_F1", "STANDARDPACK", "EMSPREMIUM", "Microsoft_365_Copilot")
     for index, (name, domain, country, industry, segment, edu, tags, seats) in enumerate(
         DEMO_CUSTOMERS
@@ -482,6 +492,7 @@ def load_demo_customers() -> None:
                     is_edu=edu,
                     tpid=str(7_000_000 + index * 137),
                     owner=consultant if index % 2 == 0 else admin,
+                    team=teams["Education" if edu else "Commercial"],
                 ),
                 tags=[tag for tag in tags.split(",") if tag],
             )

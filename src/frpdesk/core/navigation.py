@@ -179,6 +179,7 @@ NAVIGATION: tuple[NavSection, ...] = (
         (
             NavItem("Audit log", "history:audit", "clock-history", history=True),
             NavItem("Users", "accounts:user-list", "person-badge", "accounts.User"),
+            NavItem("Teams", "accounts:team-list", "people", "accounts.Team"),
             NavItem(
                 "Notifications",
                 "notifications:preferences",

@@ -17,7 +17,7 @@ from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from frpdesk.core.access import Action, can, require, restrict
+from frpdesk.core.access import Action, can, limit_choices, require, restrict
 from frpdesk.core.api import api_error, is_api_request
 from frpdesk.core.exports import EXPORT_FORMATS, export_response
 from frpdesk.core.models import TimeStampedModel
@@ -117,6 +117,7 @@ class FormPageMixin(AccessMixin):
 
     def get_form(self, form_class: Any = None) -> Any:
         form = super().get_form(form_class)  # type: ignore[misc]
+        limit_choices(self.request.user, form.fields.values())
         if isinstance(form.instance, TimeStampedModel) and form.instance.pk:
             # The version this editor started from travels with the form (see TimeStampedModel).
             form.fields[EDITED_VERSION] = forms.IntegerField(

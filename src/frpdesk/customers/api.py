@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.routers import BaseRouter
 
-from frpdesk.accounts.models import User
+from frpdesk.accounts.models import Team, User
 from frpdesk.adoption.api import CustomerAdoptionActions
 from frpdesk.catalog.models import Workload
 from frpdesk.core.access import acting_user
@@ -76,6 +76,13 @@ class CustomerSerializer(serializers.ModelSerializer[Customer]):
         allow_null=True,
         required=False,
     )
+    team = SlugRelatedField(
+        slug_field="name",
+        queryset=Team.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="The team that serves the customer (by name); by default the creator's team.",
+    )
     country = _country_field()
     industry = serializers.CharField(
         max_length=40,
@@ -99,6 +106,7 @@ class CustomerSerializer(serializers.ModelSerializer[Customer]):
             "is_edu",
             "is_government_cloud",
             "owner",
+            "team",
             "tags",
             "notes",
             "eligibility",
@@ -136,7 +144,7 @@ class CustomerSerializer(serializers.ModelSerializer[Customer]):
 class CustomerViewSet(CustomerLicensingActions, CustomerAdoptionActions, ScopedModelViewSet):
     """Customers (Microsoft 365 tenants); the filters are the customer list page's."""
 
-    queryset = Customer.objects.select_related("owner", "eligibility").prefetch_related(
+    queryset = Customer.objects.select_related("owner", "team", "eligibility").prefetch_related(
         "tags", "eligibility__eligible_workloads"
     )
     serializer_class = CustomerSerializer

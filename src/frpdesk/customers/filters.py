@@ -10,7 +10,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django_countries import countries
 
-from frpdesk.accounts.models import User
+from frpdesk.accounts.models import Team, User
 from frpdesk.catalog.models import Workload
 from frpdesk.core.filters import YesNoFilter, text_search
 from frpdesk.customers.models import Customer, Segment, Tag
@@ -44,6 +44,9 @@ class CustomerFilter(django_filters.FilterSet):
         null_label="No owner",
         label="Owner",
     )
+    team = django_filters.ModelChoiceFilter(
+        queryset=Team.objects.all(), null_label="No team", label="Team"
+    )
     tag = django_filters.ModelChoiceFilter(
         field_name="tags", queryset=Tag.objects.all(), to_field_name="name", label="Tag"
     )
@@ -59,6 +62,7 @@ class CustomerFilter(django_filters.FilterSet):
             "has_licences",
             "country",
             "owner",
+            "team",
             "tag",
             "segment",
             "is_edu",

@@ -55,6 +55,7 @@ class CustomerForm(forms.ModelForm[Customer]):
             "is_edu",
             "is_government_cloud",
             "owner",
+            "team",
             "tags",
             "notes",
         ]
@@ -71,11 +72,11 @@ class CustomerForm(forms.ModelForm[Customer]):
             tenant_id = parse_tenant_id(self.cleaned_data["tenant_id"])
         except ValidationError as error:
             raise ValidationError(error.message_dict["tenant_id"]) from error
-        other = Customer.objects.filter(tenant_id=tenant_id).exclude(pk=self.instance.pk).first()
-        if other is not None:
+        if Customer.objects.filter(tenant_id=tenant_id).exclude(pk=self.instance.pk).exists():
+            # Not named: the customer may belong to a team the editor does not see.
             raise ValidationError(
-                f"Tenant {tenant_id} is already the customer “{other.name}”: "
-                "each tenant is recorded once.",
+                f"Tenant {tenant_id} is already a customer: each tenant is recorded once. If you "
+                "cannot find it, it belongs to another team: ask a program administrator.",
                 code="unique",
             )
         return tenant_id

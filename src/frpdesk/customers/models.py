@@ -50,8 +50,20 @@ class Customer(TimeStampedModel):
         blank=True,
         related_name="owned_customers",
     )
+    team = models.ForeignKey(
+        "accounts.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customers",
+        help_text="Who serves the customer. Without a team, only those who see all customers "
+        "(program administrators, executives, auditors) see it.",
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="customers")
     notes = models.TextField(blank=True)
+
+    # Rows about a customer say how to reach it, for ``core.access.restrict``.
+    customer_path = ""
 
     class Meta:
         ordering = ["name"]
@@ -81,6 +93,8 @@ class CustomerContact(TimeStampedModel):
     survey_eligible = models.BooleanField(
         default=False, help_text="May receive Microsoft's customer satisfaction survey."
     )
+
+    customer_path = "customer"
 
     class Meta:
         ordering = ["name"]
@@ -117,6 +131,8 @@ class PartnerContact(TimeStampedModel):
     role = models.CharField(
         max_length=20, choices=PartnerRole.choices, default=PartnerRole.CONSULTANT
     )
+
+    customer_path = "customer"
 
     class Meta:
         ordering = ["role", "user__last_name"]

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from frpdesk.accounts.models import User
+from frpdesk.core.access import sees_all_customers
 from frpdesk.customers.models import Customer, Tag
 
 
@@ -30,6 +31,8 @@ def parse_tenant_id(value: Any) -> uuid.UUID:
 def save_customer(
     *, acting_user: User | None, customer: Customer, tags: list[str] | None = None
 ) -> Customer:
+    if acting_user is not None and not sees_all_customers(acting_user):
+        _keep_within_own_teams(acting_user, customer)
     customer.full_clean()
     customer.save()
     if tags is not None:
@@ -37,6 +40,22 @@ def save_customer(
             [Tag.objects.get_or_create(name=name.strip())[0] for name in tags if name.strip()]
         )
     return customer
+
+
+def _keep_within_own_teams(acting_user: User, customer: Customer) -> None:
+    """Someone who sees only their teams' customers gives a customer to one of their teams (the
+    only one, by default): anything else would hide it from them or show it to strangers."""
+    own_teams = list(acting_user.teams.all())
+    if not own_teams:
+        raise ValidationError(
+            "You belong to no team, so a customer you save would be hidden from you: ask a "
+            "program administrator to add you to a team."
+        )
+    if customer.team_id is None and len(own_teams) == 1:
+        customer.team = own_teams[0]
+    if customer.team not in own_teams:
+        names = ", ".join(team.name for team in own_teams)
+        raise ValidationError({"team": f"Choose one of your teams: {names}."})
 
 
 def customer_by_tenant(tenant_id: Any) -> Customer:

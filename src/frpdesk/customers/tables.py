@@ -53,6 +53,7 @@ class CustomerTable(tables.Table):
     # country list for every row, which made the list eight times slower.
     country = tables.Column(accessor="country__name", verbose_name="Country", order_by=("country",))
     owner = tables.Column(verbose_name="Owner", order_by=("owner__last_name", "owner__first_name"))
+    team = tables.Column(verbose_name="Team", order_by=("team__name",))
     segment = tables.Column(verbose_name="Segment")
     tags = ListColumn(verbose_name="Tags")
     eligible = tables.Column(
@@ -87,6 +88,7 @@ class CustomerTable(tables.Table):
             "primary_domain",
             "country",
             "owner",
+            "team",
             "segment",
             "tags",
             "eligible",

@@ -19,7 +19,7 @@ from django.views import View
 
 from frpdesk.adoption.models import UsagePoint
 from frpdesk.catalog.models import Workload
-from frpdesk.core.access import AnyUser, acting_user, can, require, restrict
+from frpdesk.core.access import AnyUser, acting_user, can, require, restrict, sees_all_customers
 from frpdesk.core.exports import export_response
 from frpdesk.core.imports import ImportFailure
 from frpdesk.core.views import (
@@ -87,7 +87,7 @@ class CustomerListPage(ListPage):
         return (
             super()
             .get_queryset()
-            .select_related("owner", "eligibility")
+            .select_related("owner", "team", "eligibility")
             .prefetch_related("tags", "eligibility__eligible_workloads")
             # Large columns the table never shows: sorting deep pages would carry them along.
             .defer(
@@ -279,7 +279,7 @@ class CustomerDetailPage(DetailPage):
     list_url_name = "customers:list"
 
     def get_queryset(self) -> Any:
-        return super().get_queryset().select_related("owner", "eligibility")
+        return super().get_queryset().select_related("owner", "team", "eligibility")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         upload_form = kwargs.pop("upload_form", None)
@@ -363,6 +363,16 @@ class CustomerSaveMixin:
     form_class: type[Any] | None = CustomerForm
     request: HttpRequest
     object: Any
+
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)  # type: ignore[misc]
+        user = acting_user(self.request)
+        if sees_all_customers(user):
+            form.fields["team"].empty_label = "— No team: only those who see all customers —"
+        else:
+            form.fields["team"].queryset = user.teams.all()
+            form.fields["team"].empty_label = "— Your team —"
+        return form
 
     def perform_save(self, form: Any) -> models.Model:
         return save_customer(

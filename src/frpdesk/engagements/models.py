@@ -49,6 +49,8 @@ class Engagement(TimeStampedModel):
     started_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
 
+    customer_path = "customer"
+
     class Meta:
         ordering = ["customer__name", "name"]
 
@@ -63,6 +65,8 @@ class EngagementPhase(models.Model):
     phase = models.ForeignKey(DeliveryPhase, on_delete=models.PROTECT, related_name="+")
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
+
+    customer_path = "engagement__customer"
 
     class Meta:
         ordering = ["engagement", "started_on", "pk"]
@@ -111,6 +115,8 @@ class EngagementWorkload(models.Model):
     )
     routed_at = models.DateTimeField(null=True, blank=True)
 
+    customer_path = "engagement__customer"
+
     class Meta:
         ordering = ["engagement", "workload__sort_order"]
         constraints = [
@@ -148,6 +154,8 @@ class ChecklistItem(models.Model):
     )
     sort_order = models.PositiveSmallIntegerField(default=0)
 
+    customer_path = "engagement_workload__engagement__customer"
+
     class Meta:
         ordering = ["engagement_workload", "phase__sort_order", "sort_order", "pk"]
 
@@ -176,6 +184,8 @@ class StatusNote(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    customer_path = "engagement__customer"
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -221,6 +231,8 @@ class TimelineEvent(models.Model):
     )
     at = models.DateTimeField(auto_now_add=True)
     data = models.JSONField(default=dict, blank=True)
+
+    customer_path = "engagement__customer"
 
     class Meta:
         ordering = ["-at", "-pk"]

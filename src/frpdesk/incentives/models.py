@@ -61,6 +61,8 @@ class Statement(models.Model):
     )
     imported_at = models.DateTimeField(auto_now_add=True)
 
+    program_wide = True  # sums up every customer: for those who see them all
+
     class Meta:
         ordering = ["-imported_at", "-pk"]
 
@@ -91,6 +93,8 @@ class StatementLine(models.Model):
     )
     match_status = models.CharField(max_length=20, choices=MatchStatus.choices)
 
+    customer_path = "customer"
+
     class Meta:
         ordering = ["-statement_date", "statement", "row"]
 
@@ -118,6 +122,8 @@ class LineDispute(models.Model):
         max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
     )
     resolution = models.TextField(blank=True)
+
+    customer_path = "line__customer"
 
     class Meta:
         ordering = ["-filed_on", "-pk"]

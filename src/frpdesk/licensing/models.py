@@ -26,6 +26,8 @@ class LicenseSnapshot(models.Model):
     )
     imported_at = models.DateTimeField(auto_now=True)
 
+    customer_path = "customer"
+
     class Meta:
         ordering = ["customer", "-as_of"]
         get_latest_by = "as_of"
@@ -52,6 +54,8 @@ class SnapshotLine(models.Model):
     locked_out = models.PositiveIntegerField(default=0)
     consumed = models.PositiveIntegerField(default=0)
     capability_status = models.CharField(max_length=20, blank=True)
+
+    customer_path = "snapshot__customer"
 
     class Meta:
         ordering = ["sku_part_number"]
@@ -90,6 +94,8 @@ class Eligibility(models.Model):
     unknown_skus = models.JSONField(default=list)
     reasons = models.JSONField(default=list)
     computed_at = models.DateTimeField(auto_now=True)
+
+    customer_path = "customer"
 
     class Meta:
         verbose_name_plural = "eligibilities"

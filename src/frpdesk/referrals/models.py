@@ -63,6 +63,11 @@ class Referral(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    customer_path = "customer"
+    # A referral of a tenant that is not a customer yet is everybody's to answer within two
+    # business days; once it names a customer, it is that customer's team's.
+    shared_until_assigned = True
+
     class Meta:
         ordering = ["acceptance_due", "referral_id"]
 
@@ -79,6 +84,9 @@ class ReferralNote(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    customer_path = "referral__customer"
+    shared_until_assigned = True
 
     class Meta:
         ordering = ["-created_at", "-pk"]

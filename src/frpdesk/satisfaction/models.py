@@ -26,6 +26,8 @@ class SurveyImport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    program_wide = True  # sums up every customer: for those who see them all
+
     class Meta:
         ordering = ["-imported_at", "-pk"]
 
@@ -47,6 +49,8 @@ class SurveyResponse(models.Model):
         blank=True,
         related_name="responses",
     )
+
+    customer_path = "customer"
 
     class Meta:
         ordering = ["-responded_on", "customer__name", "pk"]

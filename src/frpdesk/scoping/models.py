@@ -33,6 +33,8 @@ class ScopeAssessment(models.Model):
     )
     assessed_at = models.DateTimeField(default=timezone.now)
 
+    customer_path = "engagement__customer"
+
     class Meta:
         ordering = ["-assessed_at", "-pk"]
         get_latest_by = ["assessed_at", "pk"]
@@ -56,6 +58,8 @@ class ScopeAnswer(models.Model):
         related_name="+",
         help_text="The value-added service a 'no' suggests (from the question, when answered).",
     )
+
+    customer_path = "assessment__engagement__customer"
 
     class Meta:
         ordering = ["assessment", "question__number"]
@@ -126,6 +130,8 @@ class CustomerRequest(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    customer_path = "engagement__customer"
+
     class Meta:
         ordering = ["-requested_on", "-pk"]
 
@@ -167,6 +173,8 @@ class Disclosure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    customer_path = "request__engagement__customer"
 
     def __str__(self) -> str:
         return f"Disclosed to {self.disclosed_to} on {self.disclosed_on.isoformat()}"

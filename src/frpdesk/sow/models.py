@@ -58,6 +58,8 @@ class SowVersion(models.Model):
     )
     generated_at = models.DateTimeField(auto_now_add=True)
 
+    customer_path = "engagement__customer"
+
     class Meta:
         ordering = ["engagement", "-number"]
         constraints = [
@@ -93,6 +95,8 @@ class SignedSow(models.Model):
     poe_missing = models.JSONField(default=list, blank=True)
     poe_workloads_found = models.JSONField(default=list, blank=True)
     poe_checked_at = models.DateTimeField(null=True, blank=True)
+
+    customer_path = "engagement__customer"
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]

@@ -93,6 +93,8 @@ class Quote(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    customer_path = "engagement__customer"
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
@@ -129,6 +131,8 @@ class QuoteLine(models.Model):
     )
     sort_order = models.PositiveSmallIntegerField(default=0)
 
+    customer_path = "quote__engagement__customer"
+
     class Meta:
         ordering = ["quote", "sort_order", "pk"]
         constraints = [
@@ -157,6 +161,8 @@ class ServicesContract(TimeStampedModel):
     ends_on = models.DateField(null=True, blank=True)
     renewal_on = models.DateField("Renewal date", null=True, blank=True)
     disclosure = models.TextField(editable=False)
+
+    customer_path = "quote__engagement__customer"
 
     class Meta:
         ordering = ["-signed_on", "-pk"]

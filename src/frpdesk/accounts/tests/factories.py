@@ -1,5 +1,12 @@
-from frpdesk.accounts.models import TokenScope, User
+from frpdesk.accounts.models import Team, TokenScope, User
 from frpdesk.accounts.services import issue_api_token
+
+DELIVERY_TEAM = "Delivery"
+
+
+def delivery_team() -> Team:
+    """The team test customers belong to, and test users who see only their teams' customers."""
+    return Team.objects.get_or_create(name=DELIVERY_TEAM)[0]
 
 
 def token_header(user: User, scope: str = TokenScope.WRITE) -> str:

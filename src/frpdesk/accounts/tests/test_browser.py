@@ -80,3 +80,41 @@ def test_a_page_visited_signed_out_redirects_to_login_and_back(
     web.screenshot("back-after-sign-in")
     expect(page.locator("main h1")).to_have_text("Partner directory")
     expect(page.locator("#id_country")).to_have_value("US")
+
+
+@pytest.mark.browser
+def test_a_team_sees_only_its_customers(web, program_admin, make_user) -> None:
+    """The administrator forms a team and gives it a customer; its consultant then finds that
+    customer and no other, and another customer's address answers "not found"."""
+    from frpdesk.accounts import roles
+    from frpdesk.customers.tests.factories import CustomerFactory
+
+    jordan = make_user(roles.DELIVERY_CONSULTANT, username="jordan", first_name="Jordan")
+    jordan.teams.clear()
+    university = CustomerFactory(name="Litware University", team=None)
+    bank = CustomerFactory(name="Woodgrove Bank")
+
+    web.login(program_admin)
+    page = web.goto("/accounts/teams/")
+    page.click("[data-testid=create]")
+    page.fill("#id_name", "Education")
+    page.get_by_label("jordan").check()
+    web.screenshot("new-team")
+    page.click("[data-testid=save]")
+    expect(page.locator("main table")).to_contain_text("Education")
+
+    web.goto(f"/customers/{university.pk}/edit/")
+    page.select_option("#id_team", label="Education")
+    page.click("[data-testid=save]")
+    expect(page.locator("[data-testid=team]")).to_have_text("Education")
+
+    page.click("[data-testid=user-menu]")
+    page.click("[data-testid=logout]")
+    web.login(jordan)
+    page = web.goto("/customers/")
+    expect(page.locator("[data-testid=row-count]")).to_have_text("1 customer")
+    expect(page.locator("main table")).to_contain_text("Litware University")
+    expect(page.locator("main table")).not_to_contain_text("Woodgrove Bank")
+    web.screenshot("team-customers")
+    page = web.goto(f"/customers/{bank.pk}/")
+    expect(page.locator("main")).to_contain_text("not found", ignore_case=True)

@@ -18,6 +18,7 @@ import pytest
 from django.apps import apps
 
 from frpdesk.customers.models import Customer
+from frpdesk.customers.tests.factories import CustomerFactory
 
 SAMPLES_DIR = Path(
     os.environ.get(
@@ -113,12 +114,12 @@ def media_in_tmp(settings: Any, tmp_path: Path) -> None:
 
 @pytest.fixture
 def tenant_a(db: None) -> Customer:
-    return Customer.objects.create(name="Fabrikam Industries", tenant_id=TENANT_A_ID)
+    return CustomerFactory(name="Fabrikam Industries", tenant_id=TENANT_A_ID)
 
 
 @pytest.fixture
 def tenant_b(db: None) -> Customer:
-    return Customer.objects.create(name="Contoso Pharma", tenant_id=TENANT_B_ID)
+    return CustomerFactory(name="Contoso Pharma", tenant_id=TENANT_B_ID)
 
 
 @pytest.fixture

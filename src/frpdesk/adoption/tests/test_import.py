@@ -50,6 +50,7 @@ from frpdesk.adoption.tests.conftest import (
     with_cell,
 )
 from frpdesk.customers.models import Customer
+from frpdesk.customers.tests.factories import CustomerFactory
 from frpdesk.licensing.services import import_license_file
 
 Rows = Callable[[], dict[str, list[tuple[Any, ...]]]]
@@ -469,7 +470,7 @@ def test_create_usage_import_stores_the_file_and_queues_the_job(
 
 def test_the_worker_runs_a_queued_import(reference_data: None) -> None:
     # Really committed (the worker opens and closes database connections of its own).
-    tenant_a = Customer.objects.create(name="Fabrikam Industries", tenant_id=TENANT_A_ID)
+    tenant_a = CustomerFactory(name="Fabrikam Industries", tenant_id=TENANT_A_ID)
     record = create_usage_import(
         acting_user=None,
         customer=tenant_a,

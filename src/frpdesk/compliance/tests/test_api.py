@@ -76,8 +76,8 @@ def test_runs_with_their_results_and_the_summary(auditor: User) -> None:
     assert client.post(f"{RUNS}run/").status_code == 403  # auditors read
 
 
-def test_summary_before_any_run(consultant: User) -> None:
-    summary = client_for(consultant).get(f"{RUNS}summary/").json()
+def test_summary_before_any_run(executive: User) -> None:
+    summary = client_for(executive).get(f"{RUNS}summary/").json()
     assert summary == {
         "score": None,
         "run": None,

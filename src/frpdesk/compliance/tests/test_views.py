@@ -102,27 +102,27 @@ def test_exports(findings: dict[str, Finding], auditor: User) -> None:
     assert "Started,Trigger,By,Status,Score" in runs
 
 
-def test_a_finding_with_its_history(findings: dict[str, Finding], sales: User) -> None:
+def test_a_finding_with_its_history(findings: dict[str, Finding], executive: User) -> None:
     open_finding = findings["open"]
     older = make_finding(customer=open_finding.customer, resolved=True, message="Earlier.")
-    page = text(client_for(sales).get(reverse("compliance:detail", args=[open_finding.pk])))
+    page = text(client_for(executive).get(reverse("compliance:detail", args=[open_finding.pk])))
     assert escape(RULES["survey_contact"].description) in page
     assert 'data-testid="fix"' in page
     assert open_finding.fix_url in page
     assert "Earlier." in page
     assert reverse("compliance:detail", args=[older.pk]) in page
     assert reverse("compliance:run-detail", args=[open_finding.opened_by_run_id]) in page
-    resolved = text(client_for(sales).get(reverse("compliance:detail", args=[older.pk])))
+    resolved = text(client_for(executive).get(reverse("compliance:detail", args=[older.pk])))
     assert 'data-testid="finding-state">Resolved' in resolved
     assert 'data-testid="fix"' not in resolved
 
 
-def test_runs_and_a_run(consultant: User) -> None:
+def test_runs_and_a_run(executive: User) -> None:
     run = make_check_run(score="91.25")
     make_rule_result(run=run, rule="survey_contact", checked=4, failing=1)
     make_rule_result(run=run, rule="spoc_set", checked=1, failing=0)
     failed = make_check_run(status=RunStatus.FAILED, error="Rule nsat could not be evaluated")
-    client = client_for(consultant)
+    client = client_for(executive)
     runs = text(client.get(reverse("compliance:run-list")))
     assert "91.25" in runs
     assert 'data-testid="score-trend"' in runs
@@ -135,9 +135,9 @@ def test_runs_and_a_run(consultant: User) -> None:
     )
 
 
-def test_the_status_of_a_running_run_polls_until_done(consultant: User) -> None:
+def test_the_status_of_a_running_run_polls_until_done(executive: User) -> None:
     run = make_check_run(status=RunStatus.RUNNING)
-    client = client_for(consultant)
+    client = client_for(executive)
     url = reverse("compliance:run-status", args=[run.pk])
     page = text(client.get(reverse("compliance:run-detail", args=[run.pk])))
     assert f'hx-get="{url}" hx-trigger="every 1s"' in page

@@ -7,6 +7,12 @@ The expected access is written down here, independently of the code under test:
 - Delivery consultant, Sales, Executive: read the catalog, the partner profile and the directory.
 - Auditor: reads the same, plus the audit trail.
 - A signed-in user without a role: the home page and their own account only.
+- Row scoping: consultants and sales people see only the customers of their teams (the test
+  records belong to the test team), program administrators, executives and auditors see all. A
+  delivery consultant of another team may open every page their role allows, but finds no record
+  of the test team's customers: lists and exports leave them out, their pages and API URLs answer
+  404. Figures summing up every customer (check runs, rules, payment statements, survey imports)
+  are for those who see all customers.
 - Anonymous visitors: pages send them to the login page; the API answers 401/403 in JSON.
 
 Page and endpoint tables are generated from ``CATALOG_PAGES`` and the API router, so a new
@@ -33,7 +39,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from frpdesk.accounts import roles
-from frpdesk.accounts.models import TokenScope, User
+from frpdesk.accounts.models import Team, TokenScope, User
 from frpdesk.accounts.tests.factories import token_header
 from frpdesk.adoption.services import record_manual_mau, set_partner_association
 from frpdesk.adoption.tests.factories import UsageImportFactory
@@ -79,9 +85,11 @@ from frpdesk.vas.tests.factories import RateCardEntryFactory, make_quote
 # --- who may do what -------------------------------------------------------------------------
 
 NO_ROLE = "no role"
+OTHER_TEAM = "Delivery consultant of another team"
 ROLE_FIXTURES = {
     roles.PROGRAM_ADMINISTRATOR: "program_admin",
     roles.DELIVERY_CONSULTANT: "consultant",
+    OTHER_TEAM: "other_team_consultant",
     roles.SALES: "sales",
     roles.EXECUTIVE: "executive",
     roles.AUDITOR: "auditor",
@@ -92,7 +100,8 @@ ROLES = tuple(ROLE_FIXTURES)
 SIGNED_IN = frozenset(ROLES)
 VIEW = SIGNED_IN - {NO_ROLE}
 MANAGE = frozenset({roles.PROGRAM_ADMINISTRATOR})
-DELIVERY = MANAGE | {roles.DELIVERY_CONSULTANT}  # customers, licensing, engagements, scope, SOW
+DELIVERY = MANAGE | {roles.DELIVERY_CONSULTANT, OTHER_TEAM}  # customers, engagements, SOW…
+ALL_CUSTOMERS = frozenset({roles.PROGRAM_ADMINISTRATOR, roles.EXECUTIVE, roles.AUDITOR})
 SELLING = MANAGE | {roles.SALES}  # value-added services
 HISTORY = frozenset({roles.PROGRAM_ADMINISTRATOR, roles.AUDITOR})
 USERS = frozenset({roles.PROGRAM_ADMINISTRATOR})  # accounts.view_user
@@ -148,6 +157,22 @@ class Objects(dict[str, Any]):
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def other_team_consultant(make_user: Callable[..., User]) -> User:
+    user = make_user(roles.DELIVERY_CONSULTANT, username="other-team-consultant")
+    user.teams.set([Team.objects.create(name="Another team")])
+    return user
+
+
+def of_a_customer(label: str) -> bool:
+    """Whether records of ``label`` belong to a customer (and so to its team)."""
+    return getattr(apps.get_model(label), "customer_path", None) is not None
+
+
+def program_wide(label: str) -> bool:
+    return getattr(apps.get_model(label), "program_wide", False)
 
 
 @pytest.fixture
@@ -228,6 +253,7 @@ def objects(partner_profile: Any, make_user: Callable[..., User]) -> Objects:
         "accounts.user": lambda found: make_user(
             None, username="history-subject", first_name="Quinn", last_name="Harper"
         ),
+        "accounts.team": lambda found: Team.objects.create(name="Fourth Coffee delivery"),
         "customers.customer": lambda found: found["licensing.licensesnapshot"].customer,
         "customers.customercontact": lambda found: CustomerContactFactory(
             customer=found["customers.customer"],
@@ -264,7 +290,10 @@ def objects(partner_profile: Any, make_user: Callable[..., User]) -> Objects:
         "catalog.holiday": lambda found: Holiday.objects.create(
             date=datetime.date(2026, 12, 25), name="Christmas Day"
         ),
-        "referrals.referral": lambda found: ReferralFactory(tenant_name="Litware Retail"),
+        # Of a known tenant: it belongs to the customer's team (the queue of new tenants is shared).
+        "referrals.referral": lambda found: ReferralFactory(
+            tenant_name="Litware Retail", tenant_id=found["customers.customer"].tenant_id
+        ),
         "engagements.engagement": engagement,
         "engagements.engagementworkload": routed_workload,
         "engagements.checklistitem": lambda found: found[
@@ -306,7 +335,9 @@ def objects(partner_profile: Any, make_user: Callable[..., User]) -> Objects:
         ),
         "incentives.incentiverate": lambda found: IncentiveRateFactory(),
         "incentives.statement": lambda found: StatementFactory(),
-        "incentives.statementline": lambda found: StatementLineFactory(),
+        "incentives.statementline": lambda found: StatementLineFactory(
+            customer=found["customers.customer"], tenant_id=found["customers.customer"].tenant_id
+        ),
         "incentives.linedispute": lambda found: LineDisputeFactory(),
         "compliance.checkrun": lambda found: make_check_run(),
         "compliance.ruleresult": lambda found: make_rule_result(run=found["compliance.checkrun"]),
@@ -381,7 +412,11 @@ def managers_of(label: str) -> frozenset[str]:
 
 def readers_of(label: str) -> frozenset[str]:
     """The roles that may read records of ``label`` at all."""
-    return {"accounts.user": USERS, "auditlog.logentry": HISTORY}.get(label, VIEW)
+    if program_wide(label):
+        return ALL_CUSTOMERS
+    return {"accounts.user": USERS, "accounts.team": MANAGE, "auditlog.logentry": HISTORY}.get(
+        label, VIEW
+    )
 
 
 def page_content(body: str) -> str:
@@ -457,6 +492,10 @@ PAGES: tuple[Page, ...] = (
     Page("accounts:issue-token", SIGNED_IN, "action"),
     Page("accounts:revoke-token", SIGNED_IN, "action"),
     Page("accounts:user-list", USERS, "list", "accounts.user"),
+    Page("accounts:team-list", MANAGE, "list", "accounts.team"),
+    Page("accounts:team-create", MANAGE, "form"),
+    Page("accounts:team-edit", MANAGE, "form", "accounts.team", "pk"),
+    Page("accounts:team-delete", MANAGE, "delete", "accounts.team", "pk"),
     Page("partner:profile", VIEW, "detail", "partner.partnerprofile"),
     Page("partner:profile-edit", MANAGE, "form", "partner.partnerprofile"),
     Page("partner:contacts-edit", MANAGE, "form", "partner.programcontact"),
@@ -587,9 +626,9 @@ PAGES: tuple[Page, ...] = (
     Page("incentives:rate-create", MANAGE, "form"),
     Page("incentives:rate-edit", MANAGE, "form", "incentives.incentiverate", "pk"),
     Page("incentives:rate-delete", MANAGE, "delete", "incentives.incentiverate", "pk"),
-    Page("incentives:statement-list", VIEW, "list", "incentives.statement"),
+    Page("incentives:statement-list", ALL_CUSTOMERS, "list", "incentives.statement"),
     Page("incentives:statement-import", MANAGE, "form"),
-    Page("incentives:statement-detail", VIEW, "detail", "incentives.statement", "pk"),
+    Page("incentives:statement-detail", ALL_CUSTOMERS, "detail", "incentives.statement", "pk"),
     Page("incentives:statement-delete", MANAGE, "delete", "incentives.statement", "pk"),
     Page("incentives:line-list", VIEW, "list", "incentives.statementline"),
     Page("incentives:line-dispute", MANAGE, "action", "incentives.statementline", "pk"),
@@ -604,14 +643,14 @@ PAGES: tuple[Page, ...] = (
     ),
     Page("compliance:list", VIEW, "list", "compliance.finding"),
     Page("compliance:detail", VIEW, "detail", "compliance.finding", "pk"),
-    Page("compliance:run-list", VIEW, "list", "compliance.checkrun"),
-    Page("compliance:run-detail", VIEW, "detail", "compliance.checkrun", "pk"),
-    Page("compliance:run-status", VIEW, "detail", "compliance.checkrun", "pk"),
+    Page("compliance:run-list", ALL_CUSTOMERS, "list", "compliance.checkrun"),
+    Page("compliance:run-detail", ALL_CUSTOMERS, "detail", "compliance.checkrun", "pk"),
+    Page("compliance:run-status", ALL_CUSTOMERS, "detail", "compliance.checkrun", "pk"),
     Page("compliance:run-now", MANAGE, "action"),
     Page("compliance:rules", VIEW, "detail"),
     Page("satisfaction:nsat", VIEW, "list", "satisfaction.surveyresponse"),
     Page("satisfaction:list", VIEW, "list", "satisfaction.surveyresponse"),
-    Page("satisfaction:import-list", VIEW, "list", "satisfaction.surveyimport"),
+    Page("satisfaction:import-list", ALL_CUSTOMERS, "list", "satisfaction.surveyimport"),
     Page("satisfaction:import", MANAGE, "form"),
     Page("satisfaction:import-delete", MANAGE, "delete", "satisfaction.surveyimport", "pk"),
     Page("satisfaction:customer-panel", VIEW, "detail", "customers.customer", "pk"),
@@ -634,6 +673,7 @@ PAGES: tuple[Page, ...] = (
 # Pages (and their exports) that show their record to those allowed to see it.
 SHOWS_TARGET = {
     "accounts:user-list",
+    "accounts:team-list",
     "partner:profile",
     "directory:list",
     "directory:detail",
@@ -719,6 +759,11 @@ def test_page_access(
         assert log_size() == before, "a refused request changed data"
         return
 
+    if role == OTHER_TEAM and target is not None and of_a_customer(page.target):
+        assert_hidden_from_another_team(response, page, how, target)
+        assert log_size() == before, "a request about another team's record changed data"
+        return
+
     if how in EXPORT_FORMATS:
         assert response.status_code == 200
         assert response["Content-Type"] == EXPORT_FORMATS[how]
@@ -742,6 +787,22 @@ def test_page_access(
             assert ("No recorded changes yet." in body) is not has_entries
     if how != "post":
         assert log_size() == before, "reading a page changed data"
+
+
+def assert_hidden_from_another_team(response: Any, page: Page, how: str, target: Any) -> None:
+    """The page of a record answers as if it did not exist; a list leaves it out."""
+    body = response.content.decode(errors="replace")
+    if page.arg:
+        assert response.status_code == 404
+        assert_not_shown(body, target)
+    elif how in EXPORT_FORMATS:
+        assert response.status_code == 200
+        assert_not_shown(exported_text(response, how), target)
+    else:
+        assert response.status_code in (200, 302)
+        if response.status_code == 200:
+            assert_not_shown(page_content(body), target)
+    assert type(target)._default_manager.filter(pk=target.pk).exists()
 
 
 # What a user without a role may open, and two refusals: none may show the partner's data.
@@ -827,10 +888,11 @@ HANDLERS = {"post": "create", "patch": "partial_update", "delete": "destroy"}
 
 def router_endpoints() -> Iterator[Endpoint]:
     for prefix, viewset, _basename in router.registry:
+        model = viewset.queryset.model
         yield Endpoint(
             f"/api/{prefix}/",
-            viewset.queryset.model,
-            HISTORY if prefix in HISTORY_ENDPOINTS else VIEW,
+            model,
+            HISTORY if prefix in HISTORY_ENDPOINTS else readers_of(model._meta.label_lower),
             methods=frozenset(
                 method
                 for method in viewset.http_method_names
@@ -873,6 +935,15 @@ API_REQUESTS = [
 
 
 def expected_api_status(endpoint: Endpoint, operation: str, role: str) -> set[int]:
+    expected = _expected_for_role(endpoint, operation, role)
+    scoped_record = of_a_customer(endpoint.label) and not endpoint.singleton
+    if role == OTHER_TEAM and scoped_record and operation != "list":
+        # Past the role's check, another team's record is not found.
+        return {404 if status in (200, 204) else status for status in expected}
+    return expected
+
+
+def _expected_for_role(endpoint: Endpoint, operation: str, role: str) -> set[int]:
     if operation in ("list", "detail"):
         return {200} if role in endpoint.readers else {403}
     refused_method = OPERATIONS[operation] not in endpoint.methods or (
@@ -935,7 +1006,9 @@ def test_api_access(
         assert endpoint.model._default_manager.filter(pk=target.pk).exists()
         assert log_size() == before, "a refused request changed data"
         return
-    if operation == "list":
+    if operation == "list" and role == OTHER_TEAM and of_a_customer(endpoint.label):
+        assert target.pk not in [row.get("id") for row in response.json()["results"]]
+    elif operation == "list":
         assert response.json()["count"] >= 1
     elif operation == "detail" and not endpoint.singleton:
         assert response.json()["id"] == target.pk
@@ -978,7 +1051,11 @@ def test_api_extra_actions_are_for_program_administrators(
     response = call_api(client, method, url)
 
     label = viewset.queryset.model._meta.label_lower
-    if method == "get" and role in VIEW:
+    if role == OTHER_TEAM and extra.detail and of_a_customer(label):
+        assert response.status_code in (403, 404)
+        assert_refused_json(response)
+        assert log_size() == before
+    elif method == "get" and role in readers_of(label):
         assert response.status_code == 200
     elif role in managers_of(label) or (role in MANAGE and method != "get"):
         # An empty upload is refused by validation: the request got past the permission check.
@@ -1023,7 +1100,9 @@ def test_api_views_for_every_signed_in_user(
         assert_not_shown(body, objects[label])
     if path == ME.path:
         assert response.json()["username"] == user.username
-        assert response.json()["roles"] == ([] if role == NO_ROLE else [role])
+        assert response.json()["roles"] == (
+            {NO_ROLE: [], OTHER_TEAM: [roles.DELIVERY_CONSULTANT]}.get(role, [role])
+        )
 
 
 ANONYMOUS_API_REQUESTS = [*API_REQUESTS, pytest.param(ME, "detail", id=ME.path)]

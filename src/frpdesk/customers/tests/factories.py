@@ -5,6 +5,7 @@ from typing import Any
 
 import factory
 
+from frpdesk.accounts.tests.factories import delivery_team
 from frpdesk.customers.models import (
     ContactRole,
     Customer,
@@ -36,6 +37,7 @@ class CustomerFactory(factory.django.DjangoModelFactory):
         lambda customer: customer.name.lower().replace(" ", "") + ".onmicrosoft.com"
     )
     country = "US"
+    team = factory.LazyFunction(delivery_team)
 
     @factory.post_generation
     def tags(self, create: bool, names: list[str] | None, **kwargs: Any) -> None:

@@ -92,9 +92,9 @@ def test_import_page_errors_then_detail_and_dispute(
 
 
 @pytest.mark.django_db
-def test_readers_see_no_dispute_form_and_cannot_dispute(client: Client, sales: User) -> None:
+def test_readers_see_no_dispute_form_and_cannot_dispute(client: Client, executive: User) -> None:
     line = StatementLineFactory()
-    client.force_login(sales)
+    client.force_login(executive)
 
     page = client.get(reverse("incentives:statement-detail", args=[line.statement_id]))
     refused = client.post(reverse("incentives:line-dispute", args=[line.pk]), {"reason": "x"})

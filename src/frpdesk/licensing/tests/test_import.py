@@ -14,6 +14,7 @@ from auditlog.models import LogEntry
 from frpdesk.catalog.models import EligiblePlan, NonPaidSkuMarker, ServicePlan, Sku, Threshold
 from frpdesk.core.imports import ImportFailure
 from frpdesk.customers.models import Customer
+from frpdesk.customers.tests.factories import CustomerFactory
 from frpdesk.licensing import services
 from frpdesk.licensing.models import (
     Eligibility,
@@ -73,7 +74,7 @@ def failure(file_name: str, content: bytes) -> str:
 def make_customer(
     name: str = "Fabrikam Industries", tenant_id: uuid.UUID = FABRIKAM_TENANT
 ) -> Customer:
-    return Customer.objects.create(name=name, tenant_id=tenant_id)
+    return CustomerFactory(name=name, tenant_id=tenant_id)
 
 
 def do_import(
