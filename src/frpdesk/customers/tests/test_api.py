@@ -7,7 +7,7 @@ import pytest
 from auditlog.models import LogEntry
 from rest_framework.test import APIClient
 
-from frpdesk.accounts.tests.factories import token_header
+from frpdesk.accounts.tests.factories import DELIVERY_TEAM, token_header
 from frpdesk.customers.models import Customer, CustomerContact, PartnerContact, Tag
 from frpdesk.customers.tests.factories import (
     CustomerContactFactory,
@@ -88,6 +88,7 @@ class TestCustomerWrites:
             "is_edu": False,
             "is_government_cloud": False,
             "owner": consultant.username,
+            "team": DELIVERY_TEAM,  # the creator's only team
             "tags": ["manufacturing", "priority"],
             "notes": "",
             "eligibility": None,

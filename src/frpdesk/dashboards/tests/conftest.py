@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
-from frpdesk.accounts.models import User
+from frpdesk.accounts.models import SEE_ALL_CUSTOMERS, User
 from frpdesk.adoption.tests.factories import usage_history
 from frpdesk.catalog.models import DeliveryPhase
 from frpdesk.claims.models import Claim, ClaimState
@@ -183,11 +183,12 @@ def compliance(db: None) -> Compliance:
 
 @pytest.fixture
 def user_with(db: None) -> Callable[..., User]:
-    """A user whose only role grants the given permissions (``app_label.codename``)."""
+    """A user whose only role grants the given permissions (``app_label.codename``), over every
+    customer (which customers a user sees is tested in ``test_scoping``)."""
 
     def make(*permissions: str, username: str = "limited") -> User:
         group = Group.objects.create(name=f"Only {username}")
-        for permission in permissions:
+        for permission in (*permissions, SEE_ALL_CUSTOMERS):
             app_label, codename = permission.split(".")
             group.permissions.add(
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)

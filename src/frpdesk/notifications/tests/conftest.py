@@ -46,8 +46,12 @@ _finding_ids = iter(range(1, 10_000))
 def make_finding(
     owner: User | None, severity: str = Severity.MAJOR, label: str = "", **fields: Any
 ) -> Finding:
+    """A finding about an engagement of a customer of the test team (of the partner as a whole
+    when nobody owns it)."""
     number = next(_finding_ids)
     now = timezone.now()
+    if owner is not None:
+        fields.setdefault("customer", CustomerFactory())
     return Finding.objects.create(
         rule=fields.pop("rule", "status_note_fresh"),
         severity=severity,
@@ -130,8 +134,12 @@ def portfolio(
         stale,
     )
     portfolio.findings = {
-        "own": make_finding(consultant, label="Woodgrove Bank FastTrack onboarding"),
-        "colleague": make_finding(colleague, label="Litware University FastTrack onboarding"),
+        "own": make_finding(
+            consultant, label="Woodgrove Bank FastTrack onboarding", customer=customer
+        ),
+        "colleague": make_finding(
+            colleague, label="Litware University FastTrack onboarding", customer=others.customer
+        ),
         "unowned": make_finding(None, Severity.CRITICAL, "Contoso Consulting", rule="spoc_set"),
     }
     return portfolio
