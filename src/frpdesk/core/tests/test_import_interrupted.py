@@ -286,8 +286,10 @@ class Database:
     def query(self, sql: str) -> list[tuple[Any, ...]]:
         raise NotImplementedError
 
+    tables_sql = ""  # the query listing the names of the database's tables
+
     def tables(self) -> list[str]:
-        raise NotImplementedError
+        return [name for (name,) in self.query(self.tables_sql)]
 
     def copy(self, directory: Path) -> "Database":
         raise NotImplementedError
@@ -316,6 +318,8 @@ class Database:
 
 
 class SqliteDatabase(Database):
+    tables_sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self.url = f"sqlite:///{path}"
@@ -326,14 +330,6 @@ class SqliteDatabase(Database):
             return connection.execute(sql).fetchall()
         finally:
             connection.close()
-
-    def tables(self) -> list[str]:
-        return [
-            name
-            for (name,) in self.query(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
 
     def copy(self, directory: Path) -> "SqliteDatabase":
         copy = SqliteDatabase(directory / self.path.name)
@@ -350,6 +346,7 @@ class PostgresDatabase(Database):
     """A database of its own on the server of ``DATABASE_URL``."""
 
     numbers = count()
+    tables_sql = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
 
     def __init__(self, name: str, template: str | None = None) -> None:
         parts = urlsplit(os.environ["DATABASE_URL"])
@@ -373,14 +370,6 @@ class PostgresDatabase(Database):
 
         with psycopg.connect(self.url) as connection:
             return connection.execute(sql).fetchall()
-
-    def tables(self) -> list[str]:
-        return [
-            name
-            for (name,) in self.query(
-                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
-            )
-        ]
 
     def copy(self, directory: Path) -> "PostgresDatabase":
         return PostgresDatabase(f"{self.name}_{next(self.numbers)}", template=self.name)
