@@ -74,6 +74,9 @@ class UsageImport(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    progressed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the import last moved on a stage."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     customer_path = "customer"

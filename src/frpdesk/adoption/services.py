@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from frpdesk.accounts.models import User
@@ -38,6 +39,8 @@ logger = logging.getLogger(__name__)
 # A snapshot taken shortly after a report's refresh date (reports lag 1–3 days behind the pull
 # that also fetched the licences) stands in for the licences of that date when none is older.
 PAU_LOOKAHEAD = datetime.timedelta(days=31)
+# The longest an import goes without moving on a stage before it counts as interrupted.
+INTERRUPTED_AFTER = datetime.timedelta(minutes=30)
 
 PauHistory = list[tuple[datetime.date, dict[str, int]]]
 
@@ -319,10 +322,27 @@ def _enqueue_import(import_id: int) -> None:
 
 def _progress(record: UsageImport, percent: int, stage: str, **fields: object) -> None:
     """Commit the progress at once (outside any transaction of the import) for the page."""
+    fields = {"progressed_at": timezone.now(), **fields}
     record.progress, record.stage = percent, stage[:120]
     for name, value in fields.items():
         setattr(record, name, value)
     UsageImport.objects.filter(pk=record.pk).update(progress=percent, stage=stage[:120], **fields)
+
+
+def fail_interrupted_imports(now: datetime.datetime) -> int:
+    """Fail the imports that stopped moving: a killed or restarted worker leaves its import
+    "running" for ever (its data, one transaction, was never saved), and users would wait."""
+    cutoff = now - INTERRUPTED_AFTER
+    return UsageImport.objects.filter(
+        Q(progressed_at__lt=cutoff) | Q(progressed_at__isnull=True, started_at__lt=cutoff),
+        status=ImportStatus.RUNNING,
+    ).update(
+        status=ImportStatus.FAILED,
+        stage="Failed",
+        finished_at=now,
+        message="The import stopped before it finished (its process ended) and saved nothing. "
+        "Import the file again.",
+    )
 
 
 def _finish(record: UsageImport, *, status: str, message: str, **fields: object) -> None:

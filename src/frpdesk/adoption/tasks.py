@@ -32,3 +32,13 @@ def pull_all_connected_usage() -> None:
         "customer_id", flat=True
     ):
         pull_customer_usage.enqueue(customer_id)
+
+
+@every(datetime.timedelta(minutes=15))
+@task()
+def fail_interrupted_usage_imports() -> None:
+    from django.utils import timezone
+
+    from frpdesk.adoption.services import fail_interrupted_imports
+
+    fail_interrupted_imports(timezone.now())

@@ -561,3 +561,33 @@ def test_a_stored_ledger_serves_the_inactive_users_list(tenant_a: Customer) -> N
         "henrietta.mueller@fabrikam.example.com",
         "nestor.wilke@fabrikam.example.com",
     ]
+
+
+@pytest.mark.django_db
+def test_an_import_that_stopped_moving_is_failed_so_users_import_again() -> None:
+    """A killed worker leaves its import "running" (its data was never committed): after
+    INTERRUPTED_AFTER without progress the scheduled sweep fails it, and only it."""
+    from frpdesk.adoption.services import INTERRUPTED_AFTER, fail_interrupted_imports
+    from frpdesk.adoption.tasks import fail_interrupted_usage_imports
+    from frpdesk.adoption.tests.factories import UsageImportFactory
+    from frpdesk.core.jobs import SCHEDULE
+
+    now = timezone.now()
+    stalled_at = now - INTERRUPTED_AFTER - datetime.timedelta(minutes=1)
+    stalled = UsageImportFactory(
+        status=ImportStatus.RUNNING, started_at=stalled_at, progressed_at=stalled_at, progress=42
+    )
+    moving = UsageImportFactory(
+        status=ImportStatus.RUNNING, started_at=stalled_at, progressed_at=now, progress=60
+    )
+    waiting = UsageImportFactory(status=ImportStatus.QUEUED)
+
+    assert fail_interrupted_imports(now) == 1
+
+    stalled.refresh_from_db()
+    assert stalled.status == ImportStatus.FAILED
+    assert stalled.finished_at == now
+    assert stalled.message.startswith("The import stopped before it finished")
+    assert UsageImport.objects.get(pk=moving.pk).status == ImportStatus.RUNNING
+    assert UsageImport.objects.get(pk=waiting.pk).status == ImportStatus.QUEUED
+    assert SCHEDULE[fail_interrupted_usage_imports.name].interval == datetime.timedelta(minutes=15)
