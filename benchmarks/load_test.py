@@ -16,7 +16,9 @@ points at a closed local port.
    after a bulk load: without statistics PostgreSQL misplans and JIT-compiles, and the dashboard
    took 21 s). Creates an account per locust user for each role (one password hash for all), each
    with an API token (``issue_api_token``: write scope for the roles that change things, read
-   scope for the others).
+   scope for the others). Consultants and sales people see only their teams' customers: their
+   accounts join one team that serves every customer, so each of their queries pays for the team
+   filter.
 2. Starts ``gunicorn frpdesk.wsgi:application`` bound to 127.0.0.1 (``--gunicorn
    WORKERSxTHREADS``: ``5x1`` is 5 sync workers, ``3x4`` 3 gthread workers of 4 threads;
    ``3x4:60`` the same with persistent database connections, ``CONN_MAX_AGE=60``, through a
@@ -599,10 +601,14 @@ def create_accounts(users: int) -> dict[str, list[tuple[str, str]]]:
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
 
-    from frpdesk.accounts.models import TokenScope, User
+    from frpdesk.accounts.models import Team, TokenScope, User
+    from frpdesk.accounts.roles import ROLE_PRESETS
     from frpdesk.accounts.services import issue_api_token
+    from frpdesk.customers.models import Customer
 
     User.objects.filter(username__startswith="load-", is_active=True).update(is_active=False)
+    team, _ = Team.objects.get_or_create(name="Load test delivery")
+    Customer.objects.update(team=team)
     password_hash = make_password(PASSWORD)
     run = uuid.uuid4().hex[:6]
     accounts: dict[str, list[tuple[str, str]]] = {}
@@ -624,6 +630,10 @@ def create_accounts(users: int) -> dict[str, list[tuple[str, str]]]:
         User.groups.through.objects.bulk_create(
             User.groups.through(user_id=person.pk, group_id=group.pk) for person in people
         )
+        if not ROLE_PRESETS[role].all_customers:
+            # Consultants and sales people see their teams' customers: one team serving the whole
+            # portfolio, so they reach every customer of the plan through the team filter.
+            team.members.add(*people)
         scope = TokenScope.WRITE if role in WRITING_ROLES else TokenScope.READ
         accounts[role] = []
         for person in people:
