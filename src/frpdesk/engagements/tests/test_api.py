@@ -15,7 +15,6 @@ from frpdesk.engagements.tests.factories import make_engagement
 from frpdesk.partner.tests.factories import EndorsementFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -25,7 +24,7 @@ def engagement(consultant: User, partner_profile: object) -> Engagement:
         owner=consultant,
         customer=CustomerFactory(name="Graphic Design", country="US"),
         workloads=["teams", "purview"],
-        started_on=TODAY - datetime.timedelta(days=30),
+        started_on=timezone.localdate() - datetime.timedelta(days=30),
     )
 
 
@@ -73,7 +72,7 @@ def test_move_and_notes_actions(consultant: User, engagement: Engagement) -> Non
         {
             "onboarding_scope": "Teams",
             "next_action": "Workshop",
-            "next_action_on": TODAY.isoformat(),
+            "next_action_on": timezone.localdate().isoformat(),
             "next_action_owner": consultant.username,
         },
         format="json",
@@ -147,7 +146,8 @@ def test_checklist_done_and_read_only_timeline(consultant: User, engagement: Eng
     item = engagement.workloads.get(workload__code="teams").checklist.first()
     done = client.post(f"/api/checklist-items/{item.pk}/done/", {}, format="json")
     assert done.status_code == 200
-    assert done.json()["done_on"] == TODAY.isoformat()
+    # The day it was done, read after the request: a run crossing midnight must not fail.
+    assert done.json()["done_on"] == timezone.localdate().isoformat()
     again = client.post(f"/api/checklist-items/{item.pk}/done/", {}, format="json")
     assert again.status_code == 400
 
